@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+/**
+ * The `duat` command: one subcommand per tool. Only the chosen subcommand's module is loaded, so that
+ * start-up stays close to Node's own.
+ */
+import { basename } from 'node:path';
+import { DuatError, errorMessage } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { redact } from '../core/redact.js';
+import { formatHelp, parseArgs, parseBoolean } from './args.js';
+import type { CommandModule } from './command.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  semver: {
+    summary: 'read, bump and apply the semantic version held in README.md or another file',
+    load: () => import('./commands/semver.js'),
+  },
+};
+
+/** Names the original shipped as separate programs; a link with that name runs the subcommand. */
+const PROGRAM_ALIASES: Record<string, string> = { semver: 'semver' };
+
+function duatVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = [
+    'duat — container-centric CI/CD bootstrapping tools',
+    '',
+    'Usage:',
+    '  duat COMMAND [flags] [arguments]',
+    '  duat COMMAND --help',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Flags:',
+    '  --help, -h   Show this help.',
+    '  --version    Show the version of duat.',
+    '',
+    'Exit codes: 0 success, 1 failure, 2 usage error. Set DUAT_DEBUG=1 (or -v) for stack traces.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function debugWanted(argv: readonly string[]): boolean {
+  try {
+    if (parseBoolean(process.env.DUAT_DEBUG ?? '', 'DUAT_DEBUG')) return true;
+  } catch {
+    // not a boolean: ignore
+  }
+  return argv.some((a) => a === '-v' || a === '--v' || a === '-v=true' || a === '--verbose');
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const invokedAs = PROGRAM_ALIASES[basename(process.argv[1] ?? '').replace(/\.js$/, '')];
+  const [first, ...rest] = invokedAs ? [invokedAs, ...argv] : argv;
+  const stderr = (s: string) => process.stderr.write(redact(s));
+  if (first === undefined || first === '--help' || first === '-h' || first === '-help' || first === 'help') {
+    if (first === 'help' && rest[0] && COMMANDS[rest[0]]) return main([rest[0], '--help']);
+    process.stdout.write(topHelp());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-version' || first === 'version') {
+    process.stdout.write(`${duatVersion()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[first];
+  if (!entry) {
+    stderr(
+      `duat: unknown command "${first}"; commands: ${Object.keys(COMMANDS).join(', ')} (see duat --help)\n`,
+    );
+    return 2;
+  }
+  const verbose = debugWanted(rest);
+  try {
+    const command = await entry.load();
+    const args = parseArgs(rest, command.spec);
+    if (args.flags.help) {
+      process.stdout.write(formatHelp(command.spec));
+      return 0;
+    }
+    if (args.flags.version) {
+      process.stdout.write(`${duatVersion()}\n`);
+      return 0;
+    }
+    const log = createLogger({ verbose: verbose || args.flags.v === true, prefix: `duat ${first}` });
+    return await command.run(args, { out: (s) => process.stdout.write(s), log, env: process.env, readStdin });
+  } catch (err) {
+    if (err instanceof DuatError) {
+      stderr(`duat ${first}: ${err.describe()}\n`);
+      if (verbose && err.stack) stderr(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    stderr(
+      `duat ${first}: unexpected error: ${errorMessage(err)}${verbose ? '' : ' (set DUAT_DEBUG=1 for details)'}\n`,
+    );
+    if (verbose && err instanceof Error && err.stack) stderr(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`duat: ${errorMessage(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,18 @@
+/** Locations tests need: the repository root and the built CLI (tests run from dist/test). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/dist')) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('repository root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const repoRoot = findRoot();
+export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+export const libraryPath = join(repoRoot, 'dist', 'src', 'index.js');
