@@ -3,8 +3,16 @@
  * packs) and for operations. Output is returned trimmed; failures become DuatErrors with git's own
  * message (secrets redacted by the logger when printed).
  */
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { DuatError, errorCode } from '../core/errors.js';
+
+// child_process costs milliseconds to load; most commands never run git, so load it on first use.
+const require = createRequire(import.meta.url);
+let childProcess: typeof import('node:child_process') | undefined;
+function execFileSync(...args: Parameters<typeof import('node:child_process').execFileSync>) {
+  childProcess ??= require('node:child_process') as typeof import('node:child_process');
+  return childProcess.execFileSync(...args) as string;
+}
 
 export interface GitCommandOptions {
   cwd: string;

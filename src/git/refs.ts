@@ -6,8 +6,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import type { RepositoryLocation } from './repository.js';
+
+// zlib is only needed to peel loose tag objects: load it then.
+const require = createRequire(import.meta.url);
+function inflateSync(data: Buffer): Buffer {
+  return (require('node:zlib') as typeof import('node:zlib')).inflateSync(data);
+}
 
 const HASH = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
