@@ -16,10 +16,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'read, bump and apply the semantic version held in README.md or another file',
     load: () => import('./commands/semver.js'),
   },
+  stencil: {
+    summary: 'render a Go text/template with sprig functions and git, version and AWS data',
+    load: () => import('./commands/stencil.js'),
+  },
 };
 
 /** Names the original shipped as separate programs; a link with that name runs the subcommand. */
-const PROGRAM_ALIASES: Record<string, string> = { semver: 'semver' };
+const PROGRAM_ALIASES: Record<string, string> = { semver: 'semver', stencil: 'stencil' };
 
 function duatVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {

@@ -5,8 +5,8 @@
  * undefined and the caller asks git itself.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { RepositoryLocation } from './repository.js';
 
 // zlib is only needed to peel loose tag objects: load it then.

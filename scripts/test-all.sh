@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the tests need (skipping what is already there), then runs every test.
+# Slow-to-build tools are cached under ~/.cache/duat-test and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DUAT_TEST_CACHE="${DUAT_TEST_CACHE:-$HOME/.cache/duat-test}"
+mkdir -p "$DUAT_TEST_CACHE"
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+need_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+# Debian packages the tests use, by the command each provides.
+APT_PACKAGES=()
+need_cmd git || APT_PACKAGES+=(git)
+need_cmd setpriv || APT_PACKAGES+=(util-linux)
+if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
+  step "installing Debian packages: ${APT_PACKAGES[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
+fi
+
+if ! need_cmd node || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "Node.js 20 or later is required" >&2
+  exit 1
+fi
+
+# npm packages: reinstall only when package-lock.json changed since the last install.
+stamp="node_modules/.duat-lock-sha"
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+
+step "npm test"
+npm test

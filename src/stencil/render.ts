@@ -1,0 +1,72 @@
+/**
+ * Rendering a stencil template: Go text/template with sprig's functions, Helm's common extras and the
+ * original stencil's (toJson, toYaml, toToml, RaiseError), over the stencil data.
+ */
+import { DuatError } from '../core/errors.js';
+import { helmDataFuncs } from '../template/funcs/helm.js';
+import { type FuncContext, sprigFuncs, systemContext } from '../template/funcs/index.js';
+import { stencilFuncs } from '../template/funcs/stencil.js';
+import { helmTemplateFuncs, Template, TemplateError } from '../template/index.js';
+import { buildStencilData, type StencilDataOptions } from './data.js';
+
+export interface StencilOptions extends StencilDataOptions {
+  /** Template name in error messages; the original used 'noname'. */
+  name?: string;
+  /** Action delimiters, e.g. ['[[', ']]']. */
+  delims?: [string, string];
+  /** Clock, randomness and environment for the functions (tests fix them). */
+  funcContext?: FuncContext;
+}
+
+export interface StencilResult {
+  readonly output: string;
+  /** Warnings to show once each (missing AWS context, <no value> in the output...). */
+  readonly warnings: string[];
+}
+
+/** Output lines holding `<no value>`: a template printed a missing value. */
+export function noValueLines(output: string): number[] {
+  const lines: number[] = [];
+  output.split('\n').forEach((line, i) => {
+    if (line.includes('<no value>')) lines.push(i + 1);
+  });
+  return lines;
+}
+
+export async function renderStencil(text: string, options: StencilOptions = {}): Promise<StencilResult> {
+  const name = options.name ?? 'noname';
+  const { data, warnings } = await buildStencilData(options);
+  const env = options.env ?? process.env;
+  const base = options.funcContext ?? systemContext();
+  const ctx: FuncContext = { ...base, getenv: (key) => env[key] };
+  const raised: string[] = [];
+  const template = new Template(name);
+  if (options.delims) template.delims(options.delims[0], options.delims[1]);
+  template.funcs({
+    ...sprigFuncs(ctx),
+    ...helmDataFuncs(ctx),
+    ...helmTemplateFuncs(template),
+    ...stencilFuncs(ctx, { raise: (message) => raised.push(message) }),
+  });
+  let output: string;
+  try {
+    template.parse(text);
+    output = template.execute(data);
+  } catch (err) {
+    if (err instanceof TemplateError) throw new DuatError(err.message, { cause: err });
+    throw err;
+  }
+  if (raised.length > 0) {
+    throw new DuatError(
+      `the template raised ${raised.length === 1 ? 'an error' : `${raised.length} errors`}: ${raised.join('; ')}`,
+    );
+  }
+  const missing = noValueLines(output);
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ', ...' : '');
+    warnings.push(
+      `the output has <no value> on line ${shown}: the template printed a missing value (use default, or check the key)`,
+    );
+  }
+  return { output, warnings };
+}

@@ -1,0 +1,3 @@
+module duat.test/template-engine-oracle
+
+go 1.26
