@@ -8,11 +8,15 @@ import type { CommandSpec, ParsedArgs } from './args.js';
 export interface CommandIO {
   /** Writes to stdout (results only). */
   readonly out: (text: string) => void;
+  /** Writes raw bytes to stdout. */
+  readonly outBytes: (bytes: Uint8Array) => void;
   /** The logger for progress, warnings and errors (stderr). */
   readonly log: Logger;
   readonly env: NodeJS.ProcessEnv;
-  /** Reads all of stdin (for `-` arguments). */
+  /** Reads all of stdin (for `-` arguments) as UTF-8 text. */
   readonly readStdin: () => Promise<string>;
+  /** Reads all of stdin as bytes. */
+  readonly readStdinBytes: () => Promise<Buffer>;
 }
 
 export interface CommandModule {

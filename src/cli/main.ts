@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
  * The `duat` command: one subcommand per tool. Only the chosen subcommand's module is loaded, so that
  * start-up stays close to Node's own.
  */
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuatError, errorMessage } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { redact } from '../core/redact.js';
@@ -25,11 +26,23 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
 /** Names the original shipped as separate programs; a link with that name runs the subcommand. */
 const PROGRAM_ALIASES: Record<string, string> = { semver: 'semver', stencil: 'stencil' };
 
+/** The version in duat's package.json, found by walking up from this file (bundled or not). */
 function duatVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'duat' && pkg.version) return pkg.version;
+    } catch {
+      // not here
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
 }
 
 function topHelp(): string {
@@ -62,13 +75,17 @@ function debugWanted(argv: readonly string[]): boolean {
   return argv.some((a) => a === '-v' || a === '--v' || a === '-v=true' || a === '--verbose');
 }
 
-function readStdin(): Promise<string> {
+function readStdinBytes(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
+}
+
+async function readStdin(): Promise<string> {
+  return (await readStdinBytes()).toString('utf8');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -104,7 +121,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const log = createLogger({ verbose: verbose || args.flags.v === true, prefix: `duat ${first}` });
-    return await command.run(args, { out: (s) => process.stdout.write(s), log, env: process.env, readStdin });
+    return await command.run(args, {
+      out: (s) => process.stdout.write(s),
+      outBytes: (b) => process.stdout.write(b),
+      log,
+      env: process.env,
+      readStdin,
+      readStdinBytes,
+    });
   } catch (err) {
     if (err instanceof DuatError) {
       stderr(`duat ${first}: ${err.describe()}\n`);

@@ -323,6 +323,11 @@ function evalArgs(args: readonly Value[]): string {
 const enum_ = { invalid: 0, bool: 1, complex: 2, int: 3, float: 4, string: 5, uint: 6 } as const;
 type BasicKind = (typeof enum_)[keyof typeof enum_];
 
+/** A named basic type (time.Month) compares as its underlying value, as reflect's Int() sees it. */
+function underlyingOf(v: Value): Value {
+  return v instanceof GoObject && v.underlying !== undefined ? v.underlying : v;
+}
+
 function basicKind(v: Value): BasicKind {
   switch (typeof v) {
     case 'boolean':
@@ -375,9 +380,13 @@ function sameObject(a: Value, b: Value): boolean {
 function eq(arg1: Value, ...arg2: Value[]): Value {
   arg1 = indirectInterface(arg1);
   if (arg2.length === 0) throw new FuncError('missing argument for comparison');
+  const t1 = arg1;
+  arg1 = underlyingOf(arg1);
   const k1 = basicKind(arg1);
   for (let arg of arg2) {
     arg = indirectInterface(arg);
+    const t2 = arg;
+    arg = underlyingOf(arg);
     const k2 = basicKind(arg);
     let result = false;
     if (k1 !== k2) {
@@ -389,7 +398,7 @@ function eq(arg1: Value, ...arg2: Value[]): Value {
         const b = (arg as GoInt).value;
         result = b >= 0n && (arg1 as GoInt).value === b;
       } else if (arg1 !== undefined && arg !== undefined) {
-        throw new FuncError(`incompatible types for comparison: ${typeOf(arg1)} and ${typeOf(arg)}`);
+        throw new FuncError(`incompatible types for comparison: ${typeOf(t1)} and ${typeOf(t2)}`);
       }
     } else {
       switch (k1) {
@@ -439,9 +448,13 @@ function ne(arg1: Value, arg2: Value): Value {
 
 function lt(arg1: Value, arg2: Value): Value {
   arg1 = indirectInterface(arg1);
+  const t1 = arg1;
+  arg1 = underlyingOf(arg1);
   const k1 = basicKind(arg1);
   if (k1 === enum_.invalid) throw new FuncError('invalid type for comparison');
   arg2 = indirectInterface(arg2);
+  const t2 = arg2;
+  arg2 = underlyingOf(arg2);
   const k2 = basicKind(arg2);
   if (k2 === enum_.invalid) throw new FuncError('invalid type for comparison');
   if (k1 !== k2) {
@@ -454,7 +467,7 @@ function lt(arg1: Value, arg2: Value): Value {
       const b = (arg2 as GoInt).value;
       return b >= 0n && (arg1 as GoInt).value < b;
     }
-    throw new FuncError(`incompatible types for comparison: ${typeOf(arg1)} and ${typeOf(arg2)}`);
+    throw new FuncError(`incompatible types for comparison: ${typeOf(t1)} and ${typeOf(t2)}`);
   }
   switch (k1) {
     case enum_.bool:

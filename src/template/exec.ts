@@ -114,6 +114,18 @@ export function execute(tmpl: ExecTemplate, data: Value): string {
     // A JS stack overflow is what Go's depth limit turns into an error; nested executions let it
     // propagate so that the outermost one reports it.
     if (isStackOverflow(e) && activeExecutions === 1) throw state.depthError();
+    // Output beyond V8's largest string: Go would grow its buffer until the process runs out of
+    // memory; there is no Go text for it.
+    if (e instanceof RangeError && e.message === 'Invalid string length') {
+      throw new TemplateError(
+        `template: ${tmpl.name}: output exceeds the largest string JavaScript can hold`,
+        {
+          templateName: tmpl.name,
+          phase: 'exec',
+          cause: e,
+        },
+      );
+    }
     throw e;
   } finally {
     activeExecutions--;
@@ -968,6 +980,7 @@ export function isTrue(v: Value): [boolean, boolean] {
   if (v instanceof GoFloat32) return [v.value !== 0, true];
   if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
   if (v instanceof GoNil) return [false, true];
+  if (v instanceof GoObject && v.underlying !== undefined) return isTrue(v.underlying);
   return [true, true]; // structs, non-nil pointers and funcs
 }
 

@@ -853,6 +853,7 @@ class Printer {
       else this.printByteElements(v, '[]uint8', verb, depth);
     } else if (Array.isArray(v)) this.printSlice(v as GoSlice, verb, depth);
     else if (v instanceof Map) this.printMap(v as GoMap, verb, depth);
+    else if (v instanceof GoObject && v.underlying !== undefined) this.printValue(v.underlying, verb, depth);
     else if (v instanceof GoObject) this.printObject(v, verb, depth);
     else if (v instanceof GoNil) this.printNil(v, verb, depth);
     else if (isGoFunc(v)) this.fmtPointer(false, goTypeName(v), verb);

@@ -22,7 +22,7 @@
  * reading and Add shifts it.
  */
 import { readFileSync } from 'node:fs';
-import { defineFunc, FuncError, type GoFunc, GoInt, GoObject, goInt, type Value } from './value.js';
+import { defineFunc, FuncError, type GoFunc, GoInt, GoObject, goInt, kindOfType, type Value } from './value.js';
 
 // ---- constants (time/time.go) -------------------------------------------------------------------
 
@@ -1975,7 +1975,7 @@ export class GoNamedInt extends GoObject {
     methods: Readonly<Record<string, GoFunc>>,
     format: () => string,
   ) {
-    super(type, new Map(), methods, format);
+    super(type, new Map(), methods, format, goInt(value, kindOfType(type) === 'int64' ? 'int64' : 'int'));
   }
 }
 

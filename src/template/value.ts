@@ -143,6 +143,11 @@ export class GoObject {
     readonly fields: ReadonlyMap<string, Value>,
     readonly methods: Readonly<Record<string, GoFunc>> = {},
     readonly format?: () => string,
+    /**
+     * For named types over a basic type (time.Month is an int, time.Duration an int64): the value as
+     * that basic type. Comparisons, truth and the fmt verbs that bypass String() (%d...) use it.
+     */
+    readonly underlying?: Value,
   ) {}
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { DuatError, describeFsError, UsageError } from '../../core/errors.js';
 import { parseValuesFlag, renderStencil } from '../../stencil/index.js';
+import { fromBytes, toBytes } from '../../template/funcs/text/utf8.js';
 import { DEFAULT_VERSION_FILES } from '../../version/version-file.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
@@ -148,10 +149,11 @@ export async function run(args: ParsedArgs, io: CommandIO): Promise<number> {
   const input = args.flags.input as string | undefined;
   const output = args.flags.output as string | undefined;
   let text: string;
-  if (input === undefined || input === '-') text = await io.readStdin();
+  // Go reads bytes: invalid UTF-8 survives as escaped bytes (see template/funcs/text/utf8.ts).
+  if (input === undefined || input === '-') text = fromBytes(await io.readStdinBytes());
   else {
     try {
-      text = readFileSync(input, 'utf8');
+      text = fromBytes(readFileSync(input));
     } catch (err) {
       throw new DuatError(`cannot read: ${describeFsError(err)}`, { file: input, cause: err });
     }
@@ -174,7 +176,8 @@ export async function run(args: ParsedArgs, io: CommandIO): Promise<number> {
       `${warnings.length} warning${warnings.length === 1 ? '' : 's'} with -error-warnings: nothing written`,
     );
   }
-  if (output === undefined || output === '-') io.out(result.output);
-  else writeFileAtomic(output, result.output);
+  const bytes = toBytes(result.output);
+  if (output === undefined || output === '-') io.outBytes(bytes);
+  else writeFileAtomic(output, bytes);
   return 0;
 }
