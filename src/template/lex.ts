@@ -8,6 +8,7 @@
  */
 import { fromBytes } from './funcs/text/utf8.js';
 import { isPrint, quote } from './strconv.js';
+import { byteLength } from './utf8.js';
 
 export const ItemType = {
   Error: 0,
@@ -588,28 +589,9 @@ export function formatRuneU(r: number): string {
   return isPrint(r) ? `U+${hex} '${String.fromCodePoint(r)}'` : `U+${hex}`;
 }
 
-/**
- * len(s) in Go: the bytes of s's UTF-8 encoding, a lone U+DC80..U+DCFF (an escaped byte of
- * invalid UTF-8, see funcs/text/utf8.ts) counting as one byte, as toBytes does.
- */
+/** len(s) in Go: the bytes of s's UTF-8 encoding, an escaped invalid byte counting one (utf8.ts). */
 export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
-      n += 4; // a surrogate pair: a code point from U+10000
-      i++;
-    } else if (c >= 0xdc80 && c <= 0xdcff)
-      n += 1; // an escaped byte
-    else n += 3; // other BMP characters; other lone surrogates are written as U+FFFD
-  }
-  return n;
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
+  return byteLength(s);
 }
 
 function firstRunes(s: string, n: number): string {

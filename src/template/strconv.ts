@@ -8,6 +8,7 @@
  * invalid UTF-8 are decoded as Go does: one U+FFFD (utf8.RuneError) per invalid byte.
  */
 import { GRAPHIC_RANGES, PRINT_RANGES } from './unicode-tables.js';
+import { byteLength, toBytes } from './utf8.js';
 
 export type FloatFormat = 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X';
 
@@ -53,11 +54,9 @@ export function validRune(r: number): boolean {
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------------
 
-const encoder = new TextEncoder();
-
 /** The UTF-8 bytes of a string (lone surrogates become U+FFFD, EF BF BD). */
 export function utf8Bytes(s: string): Uint8Array {
-  return encoder.encode(s);
+  return toBytes(s);
 }
 
 /** Number of runes (code points) in a string; a lone surrogate counts as one (it is U+FFFD). */
@@ -76,22 +75,9 @@ export function runeCount(s: string): number {
   return n;
 }
 
-/** Number of UTF-8 bytes of a string (Go's len). */
+/** Number of UTF-8 bytes of a string (Go's len); an escaped invalid byte counts one (utf8.ts). */
 export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
+  return byteLength(s);
 }
 
 /**
@@ -173,11 +159,15 @@ export function decodeBytes(b: Uint8Array): number[] {
 /** A JS string from runes; invalid bytes (negative entries) and invalid runes become U+FFFD. */
 export function runesToString(runes: readonly number[]): string {
   let s = '';
-  for (const r of runes) s += String.fromCodePoint(validRune(r) ? r : RUNE_ERROR);
+  for (const r of runes) {
+    // An invalid byte from decodeBytes (-1 - byte) stays that byte, escaped as utf8.ts does.
+    if (r < 0) s += String.fromCharCode(0xdc00 + (-1 - r));
+    else s += String.fromCodePoint(validRune(r) ? r : RUNE_ERROR);
+  }
   return s;
 }
 
-/** string(b) for a byte slice: each invalid byte becomes U+FFFD, as ranging over it in Go. */
+/** string(b) for a byte slice: invalid bytes are kept, escaped as utf8.ts does. */
 export function bytesToString(b: Uint8Array): string {
   let ascii = true;
   for (let i = 0; i < b.length; i++) {
@@ -260,19 +250,43 @@ function plainASCII(s: string): boolean {
 /** strconv.Quote: a double-quoted Go string literal; non-printable runes are escaped. */
 export function quote(s: string): string {
   if (plainASCII(s)) return `"${s}"`;
-  return quoteRunesWith(stringRunes(s), 0x22, false, false);
+  return quoteRunesWith(quotedRunes(s), 0x22, false, false);
+}
+
+/**
+ * The runes of s for quoting: like stringRunes, but an escaped invalid byte (U+DC80..U+DCFF, see
+ * utf8.ts) is `-1 - byte`, so that it prints as `\xNN` as Go quotes invalid UTF-8.
+ */
+function quotedRunes(s: string): number[] {
+  const runes = stringRunes(s);
+  if (!/[\udc80-\udcff]/.test(s)) return runes;
+  const out: number[] = [];
+  let j = 0;
+  for (let i = 0; i < s.length; i++, j++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out.push(runes[j] as number);
+        i++;
+        continue;
+      }
+    }
+    out.push(c >= 0xdc80 && c <= 0xdcff ? -1 - (c - 0xdc00) : (runes[j] as number));
+  }
+  return out;
 }
 
 /** strconv.QuoteToASCII: like quote, but every non-ASCII rune is escaped too. */
 export function quoteToASCII(s: string): string {
   if (plainASCII(s)) return `"${s}"`;
-  return quoteRunesWith(stringRunes(s), 0x22, true, false);
+  return quoteRunesWith(quotedRunes(s), 0x22, true, false);
 }
 
 /** strconv.QuoteToGraphic: like quote, but graphic spaces (Zs) stay unescaped. */
 export function quoteToGraphic(s: string): string {
   if (plainASCII(s)) return `"${s}"`;
-  return quoteRunesWith(stringRunes(s), 0x22, false, true);
+  return quoteRunesWith(quotedRunes(s), 0x22, false, true);
 }
 
 /** strconv.Quote(string(b)) for a byte slice: invalid bytes print as `\xNN`. */

@@ -35,6 +35,9 @@ for (const kind of ['sprintf', 'sprint', 'sprintln'] as const) {
       } catch (err) {
         got = `THROWN ${(err as Error).stack}`;
       }
+      // The fixture holds Go's output through encoding/json, which writes invalid UTF-8 as U+FFFD;
+      // our strings hold such bytes escaped (src/template/utf8.ts): compare in the fixture's terms.
+      got = got.replace(/(?<![\ud800-\udbff])[\udc80-\udcff]/g, '\ufffd');
       if (got !== row.want) {
         failures.push(
           `${JSON.stringify(row.format)} ${JSON.stringify(row.args)}\n   want ${JSON.stringify(row.want)}\n   got  ${JSON.stringify(got)}`,

@@ -72,7 +72,12 @@ test('Unquote matches Go, errors included', () => {
     if (c.out === null) {
       assert.throws(() => unquote(input), UnquoteError, `Unquote(${JSON.stringify(input)}) should fail`);
     } else {
-      assert.equal(unquote(input), c.out, `Unquote(${JSON.stringify(input)})`);
+      // JSON fixtures hold invalid UTF-8 as U+FFFD; unquote keeps such bytes escaped (utf8.ts).
+      assert.equal(
+        unquote(input).replace(/(?<![\ud800-\udbff])[\udc80-\udcff]/g, '\ufffd'),
+        c.out,
+        `Unquote(${JSON.stringify(input)})`,
+      );
     }
   }
 });
