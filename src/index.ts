@@ -63,3 +63,84 @@ export {
   type UpdateResult,
   updateVersionFile,
 } from './version/version-file.js';
+
+// build: stamped Go builds and npm packs (duat build)
+
+export { type Artifact, fileDigest } from './build/artifact.js';
+export { BuildError, type BuildFailure, type BuildOptions, build } from './build/build.js';
+export {
+  type BuildCommand,
+  type FindCommandsOptions,
+  findCommands,
+  type GoCommand,
+  type NpmCommand,
+} from './build/find-commands.js';
+export { type GoTestOptions, goTest } from './build/go-test.js';
+export { npmTarballName } from './build/npm-package.js';
+export {
+  artifactName,
+  type Platform,
+  parsePlatform,
+  platformLabel,
+  scrubCommandName,
+} from './build/platform.js';
+export {
+  formatBuildTime,
+  parseStampSpec,
+  resolveStampValues,
+  STAMP_FIELDS,
+  type StampSpec,
+  type StampValues,
+  type StampValuesOptions,
+} from './build/stamp.js';
+
+// github-release: publish files to the GitHub release of the current version (duat github-release)
+export {
+  deleteAsset,
+  downloadAssetText,
+  type GitHubAsset,
+  listAssets,
+  type UploadOptions,
+  type UploadProgress,
+  uploadAsset,
+} from './release/assets.js';
+export { CHECKSUMS_NAME, formatChecksums, parseChecksums, sha256File } from './release/checksums.js';
+export { contentTypeFor } from './release/content-type.js';
+export {
+  type AssetFile,
+  type ExpandedFiles,
+  expandFilePatterns,
+  githubAssetName,
+  parseFileList,
+} from './release/files.js';
+export {
+  createGitHubClient,
+  DEFAULT_API_URL,
+  type GitHubClient,
+  type GitHubClientOptions,
+} from './release/github-client.js';
+export { describeGitHubError } from './release/github-errors.js';
+export { glob, globMatch } from './release/glob.js';
+export { type AssetStep, type HashedFile, planAssets, type SameBasis } from './release/plan.js';
+export {
+  type PublishedAsset,
+  type PublishOptions,
+  type PublishResult,
+  type PublishTuning,
+  publishRelease,
+  publishToTarget,
+} from './release/publish.js';
+export {
+  type EnsuredRelease,
+  ensureRelease,
+  type GitHubRelease,
+  getReleaseByTag,
+  type ReleaseRequest,
+  type RepoRef,
+} from './release/release.js';
+export {
+  parseRepoSlug,
+  type ReleaseTarget,
+  type ReleaseTargetOptions,
+  resolveReleaseTarget,
+} from './release/target.js';

@@ -21,10 +21,22 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'render a Go text/template with sprig functions and git, version and AWS data',
     load: () => import('./commands/stencil.js'),
   },
+  build: {
+    summary: 'build every Go command (and npm package with a bin) under a folder, version-stamped',
+    load: () => import('./commands/build.js'),
+  },
+  'github-release': {
+    summary: 'publish files to the GitHub release of the current version',
+    load: () => import('./commands/github-release.js'),
+  },
 };
 
 /** Names the original shipped as separate programs; a link with that name runs the subcommand. */
-const PROGRAM_ALIASES: Record<string, string> = { semver: 'semver', stencil: 'stencil' };
+const PROGRAM_ALIASES: Record<string, string> = {
+  semver: 'semver',
+  stencil: 'stencil',
+  'github-release': 'github-release',
+};
 
 /** The version in duat's package.json, found by walking up from this file (bundled or not). */
 function duatVersion(): string {

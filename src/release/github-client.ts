@@ -1,0 +1,146 @@
+/**
+ * The GitHub REST client: Octokit with the retry plugin (5xx and dropped connections, with back-off)
+ * and the throttling plugin (rate limits, honouring `Retry-After` and the `x-ratelimit-*` headers;
+ * writes paced as GitHub asks). The token is registered as a secret so no log line can show it.
+ */
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+import { UsageError } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/log.js';
+import { registerSecret } from '../core/redact.js';
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+export interface GitHubClientOptions {
+  readonly token: string;
+  /** The REST API base (GitHub Enterprise: https://HOST/api/v3). Default https://api.github.com. */
+  readonly apiUrl?: string;
+  readonly log?: Logger;
+  /** Retries of a request that failed with a 5xx or a dropped connection (default 3). */
+  readonly retries?: number;
+  /**
+   * Milliseconds in a "second" of back-off and rate-limit waits (default 1000). Tests shrink it so a
+   * `Retry-After: 2` costs 2 ms.
+   */
+  readonly retryUnitMs?: number;
+  /** Least time between two writes (POST, PATCH, DELETE): GitHub asks for 1 s (default 1000). */
+  readonly writeIntervalMs?: number;
+  /** The longest rate-limit wait accepted before failing, in seconds (default 900). */
+  readonly maxRateLimitWaitSeconds?: number;
+  /** Rate-limit waits per request before failing (default 3). */
+  readonly rateLimitRetries?: number;
+  readonly userAgent?: string;
+}
+
+/** Attached to the Octokit options so the request-logging plugin finds the logger. */
+interface DuatOctokitOptions {
+  readonly duatLog?: Logger;
+}
+
+/** The request routes as logged: the URL without query string (which may hold an asset name only). */
+function shownUrl(url: string): string {
+  return url.split('?')[0] ?? url;
+}
+
+/** Logs every attempt (it runs inside the retry and throttling plugins), at debug level. */
+function requestLogging(octokit: Octokit, options: DuatOctokitOptions & Record<string, unknown>): void {
+  const log = options.duatLog ?? silentLogger;
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    const started = Date.now();
+    const label = `${requestOptions.method} ${shownUrl(octokit.request.endpoint.parse(requestOptions).url)}`;
+    try {
+      const response = await request(requestOptions);
+      log.debug(`${label} -> ${response.status} (${Date.now() - started} ms)`);
+      return response;
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      const message = err instanceof Error ? err.message : String(err);
+      log.debug(`${label} -> ${status ?? 'failed'}: ${message.split('\n')[0]} (${Date.now() - started} ms)`);
+      throw err;
+    }
+  });
+}
+
+const DuatOctokit = Octokit.plugin(requestLogging, retry, throttling);
+export type GitHubClient = InstanceType<typeof DuatOctokit>;
+
+/** The API base a client talks to (for messages). */
+export function apiUrlOf(client: GitHubClient): string {
+  return String(client.request.endpoint.DEFAULTS.baseUrl);
+}
+
+/** Checks and normalises an API base URL (no trailing slash). */
+export function normalizeApiUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`"${url}" is not a URL`, { hint: 'give the API base, e.g. https://api.github.com' });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(`the API URL must be http or https, not ${parsed.protocol}`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError('the API URL must not hold credentials', {
+      hint: 'pass the token with GITHUB_TOKEN',
+    });
+  }
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/** An Octokit for `apiUrl` authenticated with `token`, with retries, rate-limit waits and paced writes. */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  registerSecret(options.token);
+  const log = options.log ?? silentLogger;
+  const unit = options.retryUnitMs ?? 1000;
+  const writeInterval = options.writeIntervalMs ?? 1000;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 900;
+  const rateLimitRetries = options.rateLimitRetries ?? 3;
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: Parameters<Octokit['request']['endpoint']['parse']>[0],
+      octokit: Octokit,
+      retryCount: number,
+    ) => {
+      const what = `${request.method} ${shownUrl(octokit.request.endpoint.parse(request).url)}`;
+      if (retryCount >= rateLimitRetries) {
+        log.warn(`${kind} hit again on ${what} after ${retryCount} waits: giving up`);
+        return false;
+      }
+      if (retryAfter > maxWait) {
+        log.warn(`${kind} on ${what}: it resets in ${retryAfter} s, longer than the ${maxWait} s allowed`);
+        return false;
+      }
+      log.warn(`${kind} on ${what}: waiting ${retryAfter} s as GitHub asks`);
+      return true;
+    };
+  return new DuatOctokit({
+    auth: options.token,
+    baseUrl: normalizeApiUrl(options.apiUrl ?? DEFAULT_API_URL),
+    userAgent: options.userAgent ?? 'duat-github-release',
+    duatLog: log,
+    log: {
+      debug: (m: string) => log.debug(m),
+      info: (m: string) => log.debug(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string) => log.error(m),
+    },
+    retry: {
+      retries: options.retries ?? 3,
+      retryAfterBaseValue: unit,
+      // Rate limits (403 and 429) are the throttling plugin's: it waits as the headers say.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+    throttle: {
+      retryAfterBaseValue: unit,
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeInterval }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeInterval }),
+      onRateLimit: onLimit('the API rate limit was reached'),
+      onSecondaryRateLimit: onLimit('a secondary rate limit was reached'),
+    },
+  });
+}
