@@ -64,6 +64,38 @@ export {
   updateVersionFile,
 } from './version/version-file.js';
 
+// stencil: Go text/template with sprig, Helm's and the original's extras (duat stencil)
+
+export { awsContext } from './aws/context.js';
+export { defaultEcrHost } from './aws/ecr-host.js';
+export {
+  buildStencilData,
+  parseValuesFlag,
+  readValuesFile,
+  renderStencil,
+  type StencilDataOptions,
+  type StencilOptions,
+  type StencilResult,
+  scrubForDocker,
+} from './stencil/index.js';
+export { type FuncContext, fixedContext, sprigFuncs, systemContext } from './template/funcs/index.js';
+export {
+  defineFunc,
+  FuncError,
+  type FuncMap,
+  fromJSON,
+  type GoFunc,
+  GoInt,
+  GoObject,
+  goInt,
+  helmTemplateFuncs,
+  renderTemplate,
+  Template,
+  TemplateError,
+  type TemplateOptions,
+  type Value,
+} from './template/index.js';
+
 // build: stamped Go builds and npm packs (duat build)
 
 export { type Artifact, fileDigest } from './build/artifact.js';
