@@ -3,22 +3,11 @@
  * shopspring/decimal v1.4.0 results.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { type FuncContext, fixedContext } from '../../../src/template/funcs/context.js';
-import { conversionFuncs } from '../../../src/template/funcs/convert.js';
-import { listFuncs } from '../../../src/template/funcs/lists.js';
+import { describe, it } from 'node:test';
+import { fixedContext } from '../../../src/template/funcs/context.js';
 import { mathFuncs, pow10 } from '../../../src/template/funcs/math.js';
-import { reflectionFuncs } from '../../../src/template/funcs/reflection.js';
-import {
-  type FuncMap,
-  fromJSON,
-  GO_TYPE,
-  GoInt,
-  type GoSlice,
-  goInt,
-  goTypeName,
-  type Value,
-} from '../../../src/template/value.js';
+import { GO_TYPE, GoInt, type GoSlice, goInt, goTypeName, type Value } from '../../../src/template/value.js';
+import { type GoCase, runGoCases } from './go-cases.js';
 
 const ctx = fixedContext({});
 const fns = mathFuncs(ctx);
@@ -129,124 +118,7 @@ describe('math functions (impl)', () => {
   });
 });
 
-// ---- Go-verified template cases ------------------------------------------------------------------
-// Each case ran through Go 1.26 text/template + sprig v3.3.0 (sprig.TxtFuncMap(), template named
-// "t") on DATA: [template, output] or [template, '', Go's error]. They run through the engine
-// (renderTemplate) once it is built; a case calling another family's function is skipped while
-// that family is missing.
-
-type GoCase = readonly [template: string, output: string, error?: string];
-
-/**
- * The data of the Go runs, decoded per case as Go decodes JSON into interface{} (numbers are
- * float64): functions such as set and merge mutate it.
- */
-const DATA = (): Value =>
-  fromJSON({
-    s: 'hello',
-    n: 42,
-    f: 3.5,
-    z: 0,
-    e: '',
-    t: true,
-    fa: false,
-    nil: null,
-    l: [3, 1, 2],
-    sl: ['b', 'a', 'c'],
-    m: { b: 2, a: 1, c: { d: 'deep' } },
-    em: {},
-    el: [],
-    big: 1e21,
-    tiny: 1e-6,
-    neg: -7,
-    mixed: [1, 'two', 3.5, true, null, { k: 'v' }, [1, 2]],
-    users: [
-      { name: 'ann', age: 31, tags: ['a', 'b'] },
-      { name: 'bob', age: 25, tags: [] },
-    ],
-    labels: { app: 'web', tier: 'front', env: 'prod' },
-    img: { repo: 'karlmutch/duat', tag: '0.13.0' },
-  });
-
-/** Families of other helpers that some cases use (toJson, sortAlpha, semver, toDate...). */
-const OTHER_FAMILIES: readonly (readonly [string, string])[] = [
-  ['strings', 'stringFuncs'],
-  ['json', 'jsonFuncs'],
-  ['dates', 'dateFuncs'],
-  ['semver', 'semverFuncs'],
-  ['encoding', 'encodingFuncs'],
-  ['regex', 'regexFuncs'],
-];
-
-type Render = (name: string, text: string, data: unknown, options: { funcs: FuncMap }) => unknown;
-
-async function optionalImport(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await import(path)) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The engine and the whole sprig set, when they are built (other helpers may still be writing them). */
-async function loadEngine(own: FuncMap): Promise<{ render: Render | undefined; funcs: FuncMap }> {
-  const engine = await optionalImport('../../../src/template/index.js');
-  const sprig = await optionalImport('../../../src/template/funcs/index.js');
-  let all: FuncMap = {};
-  if (typeof sprig?.sprigFuncs === 'function') {
-    all = (sprig.sprigFuncs as (ctx: FuncContext) => FuncMap)(fixedContext({}));
-  } else {
-    // Not every family is built yet: take those that are.
-    for (const [module, factory] of OTHER_FAMILIES) {
-      const mod = await optionalImport(`../../../src/template/funcs/${module}.js`);
-      const make = mod?.[factory];
-      if (typeof make === 'function')
-        all = { ...all, ...(make as (ctx: FuncContext) => FuncMap)(fixedContext({})) };
-    }
-  }
-  const render = typeof engine?.renderTemplate === 'function' ? (engine.renderTemplate as Render) : undefined;
-  return { render, funcs: { ...all, ...own } };
-}
-
-function runGoCases(title: string, cases: readonly GoCase[], own: FuncMap): void {
-  describe(title, () => {
-    let engine: Awaited<ReturnType<typeof loadEngine>> = { render: undefined, funcs: own };
-    before(async () => {
-      engine = await loadEngine(own);
-    });
-    for (const [template, output, error] of cases) {
-      it(template, async (t) => {
-        if (engine.render === undefined) {
-          t.skip('renderTemplate is not built yet');
-          return;
-        }
-        let got: unknown;
-        try {
-          got = await engine.render('t', template, DATA(), { funcs: engine.funcs });
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          const missing = /function "(\w+)" not defined/.exec(message)?.[1];
-          if (missing !== undefined && !(missing in own)) {
-            t.skip(`${missing} belongs to a family that is not built yet`);
-            return;
-          }
-          if (error === undefined) throw e;
-          assert.equal(message, error);
-          return;
-        }
-        assert.equal(error, undefined, `Go fails with: ${error}`);
-        assert.equal(got, output);
-      });
-    }
-  });
-}
-
-const OWN: FuncMap = {
-  ...mathFuncs(ctx),
-  ...conversionFuncs(ctx),
-  ...listFuncs(ctx),
-  ...reflectionFuncs(ctx),
-};
+// ---- Go-verified template cases (see go-cases.ts) ------------------------------------------------
 
 const GO_CASES: readonly GoCase[] = [
   ['{{ addf 1.1 2.2 }}', '3.3'],
@@ -437,4 +309,4 @@ const GO_CASES: readonly GoCase[] = [
   ['{{ biggest 1 5 3 }}', '5'],
 ];
 
-runGoCases('math functions through templates (Go outputs)', GO_CASES, OWN);
+runGoCases('math functions through templates (Go outputs)', GO_CASES);
