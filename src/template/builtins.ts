@@ -25,6 +25,7 @@ import {
   kindOf,
   kindOfType,
   type Value,
+  zeroValue,
 } from './value.js';
 
 const RV = 'reflect.Value';
@@ -180,41 +181,15 @@ function index(item: Value, ...indexes: Value[]): Value {
     } else if (item instanceof Map) {
       const key = prepareArg(raw, 'string') as string;
       const x = item.get(key);
-      item = x !== undefined ? x : zeroOfElem(mapElemType(item));
+      item = x !== undefined ? x : zeroValue(mapElemType(item));
     } else if (item instanceof GoNil && kindOfType(item.type) === 'map') {
       prepareArg(raw, 'string');
-      item = zeroOfElem(item.type.slice(item.type.indexOf(']') + 1));
+      item = zeroValue(item.type.slice(item.type.indexOf(']') + 1));
     } else {
       throw new FuncError(`can't index item of type ${indirectTypeName(item)}`);
     }
   }
   return item;
-}
-
-function zeroOfElem(typ: string): Value {
-  switch (kindOfType(typ)) {
-    case 'interface':
-      return null;
-    case 'string':
-      return '';
-    case 'bool':
-      return false;
-    case 'float64':
-      return 0;
-    case 'float32':
-      return new GoFloat32(0);
-    case 'complex128':
-      return new GoComplex(0, 0);
-    case 'slice':
-    case 'map':
-    case 'ptr':
-    case 'func':
-      return new GoNil(typ);
-    case 'struct':
-      return new GoObject(typ, new Map());
-    default:
-      return new GoInt(kindOfType(typ) as GoInt['type'], 0n);
-  }
 }
 
 /**

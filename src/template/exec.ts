@@ -57,6 +57,7 @@ import {
   isGoFunc,
   kindOfType,
   type Value,
+  zeroValue as zeroValueOf,
 } from './value.js';
 
 /** Go's maxExecDepth: the deepest nesting of {{template}} invocations. */
@@ -1039,33 +1040,9 @@ export function canBeNil(typ: string): boolean {
   }
 }
 
-/** reflect.Zero(typ) in the value model. Structs become a GoObject with no fields. */
+/** reflect.Zero(typ) in the value model; a reflect.Value parameter's zero is no value. */
 export function zeroValue(typ: string): Value {
-  if (typ === REFLECT_VALUE) return undefined;
-  const kind = kindOfType(typ);
-  switch (kind) {
-    case 'interface':
-      return null;
-    case 'string':
-      return '';
-    case 'bool':
-      return false;
-    case 'float64':
-      return 0;
-    case 'float32':
-      return new GoFloat32(0);
-    case 'complex128':
-      return new GoComplex(0, 0);
-    case 'slice':
-    case 'map':
-    case 'ptr':
-    case 'func':
-      return new GoNil(typ);
-    case 'struct':
-      return new GoObject(typ, new Map());
-    default:
-      return new GoInt(kind as IntTypeName, 0n);
-  }
+  return typ === REFLECT_VALUE ? undefined : zeroValueOf(typ);
 }
 
 /** Whether a value of v's dynamic type is assignable to a parameter of type typ. */

@@ -120,7 +120,11 @@ export interface GoFunc extends GoFuncSignature {
   readonly impl: (...args: Value[]) => Value;
 }
 
-export function defineFunc(name: string, signature: GoFuncSignature, impl: (...args: Value[]) => Value): GoFunc {
+export function defineFunc(
+  name: string,
+  signature: GoFuncSignature,
+  impl: (...args: Value[]) => Value,
+): GoFunc {
   return { kind: 'func', name, impl, ...signature };
 }
 
@@ -292,6 +296,34 @@ export function elemType(sliceOrMapType: string): string {
   }
   if (sliceOrMapType.startsWith('*')) return sliceOrMapType.slice(1);
   throw new Error(`not a composite type: ${sliceOrMapType}`);
+}
+
+/** reflect.Zero(typ) in the value model; structs become a GoObject with no fields. */
+export function zeroValue(type: string): Value {
+  const kind = kindOfType(type);
+  switch (kind) {
+    case 'interface':
+      return null;
+    case 'string':
+      return '';
+    case 'bool':
+      return false;
+    case 'float64':
+      return 0;
+    case 'float32':
+      return new GoFloat32(0);
+    case 'complex128':
+      return new GoComplex(0, 0);
+    case 'slice':
+    case 'map':
+    case 'ptr':
+    case 'func':
+      return new GoNil(type);
+    case 'struct':
+      return new GoObject(type, new Map());
+    default:
+      return new GoInt(kind as IntTypeName, 0n);
+  }
 }
 
 // ---- conversion from JS data --------------------------------------------------------------------
