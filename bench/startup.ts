@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+// The shipped command: the bundle that package.json's "bin" points at (npm run build makes it).
+const cli = join(root, 'dist', 'bin', 'duat.js');
 
 function timeRun(args: string[], cwd: string): number {
   const start = process.hrtime.bigint();
