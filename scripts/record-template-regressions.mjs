@@ -32,6 +32,7 @@ function regression(m) {
   if (m.expectedBase64 !== undefined) out.expectedBase64 = m.expectedBase64;
   if (m.partial !== undefined) out.partial = m.partial;
   if (m.partialBase64 !== undefined) out.partialBase64 = m.partialBase64;
+  if (m.errorBase64 !== undefined) out.errorBase64 = m.errorBase64;
   if (m.seed !== undefined) out.found = { seed: m.seed, index: m.index };
   return out;
 }

@@ -8,6 +8,7 @@ import { type FuncContext, sprigFuncs, systemContext } from '../template/funcs/i
 import { stencilFuncs } from '../template/funcs/stencil.js';
 import { helmTemplateFuncs, Template, TemplateError } from '../template/index.js';
 import { buildStencilData, type StencilDataOptions } from './data.js';
+import { renderOnLargeStack, workerCanRender } from './large-stack.js';
 
 export interface StencilOptions extends StencilDataOptions {
   /** Template name in error messages; the original used 'noname'. */
@@ -33,7 +34,23 @@ export function noValueLines(output: string): number[] {
   return lines;
 }
 
+/**
+ * Renders a stencil template. Go lets templates nest 100000 calls and 10000 parentheses deep; the
+ * JavaScript stack of the main thread runs out sooner, so a render that hits the stack's end is done
+ * again on a worker thread with a large stack, which gives Go's exact result.
+ */
 export async function renderStencil(text: string, options: StencilOptions = {}): Promise<StencilResult> {
+  try {
+    return await renderStencilHere(text, options);
+  } catch (err) {
+    const limited = err instanceof DuatError && err.cause instanceof TemplateError && err.cause.stackLimited;
+    if (!limited || !workerCanRender(options)) throw err;
+    return renderOnLargeStack(text, options);
+  }
+}
+
+/** Renders on the current thread (the engine's depth is bounded by this thread's stack). */
+export async function renderStencilHere(text: string, options: StencilOptions = {}): Promise<StencilResult> {
   const name = options.name ?? 'noname';
   const { data, warnings } = await buildStencilData(options);
   const env = options.env ?? process.env;

@@ -16,6 +16,8 @@ export interface TemplateErrorDetails {
   readonly column?: number;
   readonly partialOutput?: string;
   readonly cause?: unknown;
+  /** The failure came from the JavaScript stack running out before Go's limits (see stackLimited). */
+  readonly stackLimited?: boolean;
 }
 
 /** A parse or execution error, with Go's exact message. */
@@ -30,6 +32,12 @@ export class TemplateError extends Error {
    * sees this text; `execute` only returns output on success and leaves it here.
    */
   partialOutput: string | undefined;
+  /**
+   * True when the JavaScript call stack ran out before Go's own limit (100000 nested template calls,
+   * 10000 nested parentheses): Go would have gone on. The message is the one Go gives at its limit;
+   * rendering again on a thread with a larger stack (see stencil's render) gets Go's exact result.
+   */
+  stackLimited: boolean;
 
   constructor(message: string, details: TemplateErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -38,6 +46,7 @@ export class TemplateError extends Error {
     this.line = details.line;
     this.column = details.column;
     this.partialOutput = details.partialOutput;
+    this.stackLimited = details.stackLimited ?? false;
   }
 }
 

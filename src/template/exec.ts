@@ -114,7 +114,11 @@ export function execute(tmpl: ExecTemplate, data: Value): string {
     }
     // A JS stack overflow is what Go's depth limit turns into an error; nested executions let it
     // propagate so that the outermost one reports it.
-    if (isStackOverflow(e) && activeExecutions === 1) throw state.depthError();
+    if (isStackOverflow(e) && activeExecutions === 1) {
+      const limited = state.depthError();
+      limited.stackLimited = true;
+      throw limited;
+    }
     // Output beyond V8's largest string: Go would grow its buffer until the process runs out of
     // memory; there is no Go text for it.
     if (e instanceof RangeError && e.message === 'Invalid string length') {
@@ -944,7 +948,15 @@ class State {
     if (isGoFunc(v) || (v instanceof GoNil && kindOfType(v.type) === 'func')) {
       this.errorf(`can't print ${n} of type ${goTypeName(v)}`);
     }
-    this.out += sprint([printableValue(v)]);
+    let text: string;
+    try {
+      text = sprint([printableValue(v)]);
+    } catch (e) {
+      // A value that contains itself: Go's fmt recurses until the process dies; we report it here.
+      if (isStackOverflow(e) || !(e instanceof Error)) throw e;
+      this.errorf(`can't print ${n}: ${e.message}`);
+    }
+    this.out += text;
   }
 }
 

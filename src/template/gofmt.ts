@@ -877,7 +877,28 @@ class Printer {
     this.printValue(v, verb, isInterfaceType(slotType) ? depth + 1 : depth);
   }
 
+  /**
+   * Maps and slices being printed on the way down. A value that contains itself (set and merge can
+   * make one) makes Go's fmt recurse until the process dies of stack overflow; we stop with an error.
+   */
+  private readonly printing = new Set<object>();
+
+  private enter(container: object): void {
+    if (this.printing.has(container))
+      throw new Error('fmt: the value contains itself (Go overflows its stack here)');
+    this.printing.add(container);
+  }
+
   printSlice(v: GoSlice, verb: string, depth: number): void {
+    this.enter(v);
+    try {
+      this.printSliceElements(v, verb, depth);
+    } finally {
+      this.printing.delete(v);
+    }
+  }
+
+  private printSliceElements(v: GoSlice, verb: string, depth: number): void {
     const typeName = goTypeName(v);
     if ((verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') && isByteSliceType(typeName)) {
       this.fmtBytes(sliceToBytes(v), verb, typeName, depth);
@@ -903,6 +924,15 @@ class Printer {
 
   /** Maps print sorted by key (internal/fmtsort): `map[a:1 b:2]`, `map[string]int{"a":1}`. */
   printMap(m: GoMap, verb: string, depth: number): void {
+    this.enter(m);
+    try {
+      this.printMapEntries(m, verb, depth);
+    } finally {
+      this.printing.delete(m);
+    }
+  }
+
+  private printMapEntries(m: GoMap, verb: string, depth: number): void {
     const et = elemTypeOf(m);
     if (this.sharpV) this.buf += `${goTypeName(m)}{`;
     else this.buf += 'map[';

@@ -22,7 +22,16 @@
  * reading and Add shifts it.
  */
 import { readFileSync } from 'node:fs';
-import { defineFunc, FuncError, type GoFunc, GoInt, GoObject, goInt, kindOfType, type Value } from './value.js';
+import {
+  defineFunc,
+  FuncError,
+  type GoFunc,
+  GoInt,
+  GoObject,
+  goInt,
+  kindOfType,
+  type Value,
+} from './value.js';
 
 // ---- constants (time/time.go) -------------------------------------------------------------------
 

@@ -61,6 +61,8 @@ export interface ParseModes {
 
 /** A parse failure; `message` is Go's full text ("template: x:1: ..."). */
 export class ParseError extends Error {
+  /** Raised because the JavaScript stack ran out, not because Go would stop here. */
+  stackLimited = false;
   constructor(
     message: string,
     readonly parseName: string,
@@ -213,7 +215,12 @@ export class Tree implements TreeRef {
     } catch (e) {
       if (isStackOverflow(e)) {
         // Go's goroutine stacks grow to 1 GB; ours do not. Report it as Go reports runaway nesting.
-        this.errorf('max expression depth exceeded');
+        try {
+          this.errorf('max expression depth exceeded');
+        } catch (limited) {
+          if (limited instanceof ParseError) limited.stackLimited = true;
+          throw limited;
+        }
       }
       throw e;
     } finally {

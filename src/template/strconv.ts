@@ -329,7 +329,7 @@ export function canBackquoteRunes(runes: readonly number[]): boolean {
 
 /** strconv.CanBackquote: s can be a single-line raw string literal without control chars but tab. */
 export function canBackquote(s: string): boolean {
-  return canBackquoteRunes(stringRunes(s));
+  return canBackquoteRunes(quotedRunes(s));
 }
 
 /** strconv.CanBackquote(string(b)) for a byte slice. */

@@ -119,6 +119,7 @@ export class Template implements ExecTemplate {
           phase: 'parse',
           line: e.line,
           cause: e,
+          stackLimited: e.stackLimited,
         });
       }
       throw e;

@@ -298,6 +298,23 @@ export function elemType(sliceOrMapType: string): string {
   throw new Error(`not a composite type: ${sliceOrMapType}`);
 }
 
+/**
+ * Throws when a map or slice contains itself (set and merge can make one). Go code that walks such a
+ * value (yaml, toml encoders) recurses until the process dies of stack overflow; `what` names the
+ * walker in the error that we give instead.
+ */
+export function assertAcyclic(v: Value, what: string): void {
+  const path = new Set<object>();
+  const walk = (x: Value): void => {
+    if (!Array.isArray(x) && !(x instanceof Map)) return;
+    if (path.has(x)) throw new Error(`${what}: the value contains itself (Go overflows its stack here)`);
+    path.add(x);
+    for (const item of x instanceof Map ? x.values() : x) walk(item);
+    path.delete(x);
+  };
+  walk(v);
+}
+
 /** reflect.Zero(typ) in the value model; structs become a GoObject with no fields. */
 export function zeroValue(type: string): Value {
   const kind = kindOfType(type);

@@ -1,12 +1,13 @@
 // Command oracle renders templates with Go's text/template and sprig v3.3.0 (the pair Helm uses),
 // so that duat's TypeScript engine can be compared byte for byte with the real thing.
 //
-//	oracle run      JSON lines on stdin, one result line per case on stdout
+//	oracle run      [-timeout 10s] JSON lines on stdin, one result line per case on stdout
 //	oracle bench    -template FILE -data FILE [-n N] [-name NAME]: median execute time
 //
 // A case is {"name","template","data","env"?,"delims"?,"missingkey"?}; its result is
-// {"name","output","error"} where error is null or Go's err.Error(). When the output is not valid
-// UTF-8 (JSON would replace the bad bytes), "outputBase64" carries the exact bytes as well.
+// {"name","output","error"} where error is null or Go's err.Error(). When the output or the error is
+// not valid UTF-8 (JSON would replace the bad bytes), "outputBase64" or "errorBase64" carries the
+// exact bytes as well.
 package main
 
 import (
@@ -40,6 +41,7 @@ type response struct {
 	Output       string  `json:"output"`
 	OutputBase64 *string `json:"outputBase64,omitempty"`
 	Error        *string `json:"error"`
+	ErrorBase64  *string `json:"errorBase64,omitempty"`
 }
 
 func main() {
@@ -49,7 +51,10 @@ func main() {
 	}
 	switch os.Args[1] {
 	case "run":
-		if err := run(os.Stdin, os.Stdout); err != nil {
+		fs := flag.NewFlagSet("run", flag.ExitOnError)
+		timeout := fs.Duration("timeout", 10*time.Second, "longest a case may take")
+		fs.Parse(os.Args[2:])
+		if err := run(os.Stdin, os.Stdout, *timeout); err != nil {
 			fmt.Fprintln(os.Stderr, "oracle:", err)
 			os.Exit(1)
 		}
@@ -146,7 +151,30 @@ func render(req *request) (out []byte, errText *string) {
 	return buf.Bytes(), nil
 }
 
-func run(in io.Reader, out io.Writer) error {
+// renderWithin runs a case, but gives up after timeout: some inputs never end in Go (mergo merging a
+// map into a map that contains it loops forever). The process then exits with status 3 without
+// answering that case, since the runaway goroutine cannot be stopped; the caller restarts after it.
+func renderWithin(req *request, timeout time.Duration) ([]byte, *string) {
+	type result struct {
+		out []byte
+		err *string
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := render(req)
+		done <- result{out, err}
+	}()
+	select {
+	case r := <-done:
+		return r.out, r.err
+	case <-time.After(timeout):
+		fmt.Fprintf(os.Stderr, "oracle timeout: case %q took longer than %v\n", req.Name, timeout)
+		os.Exit(3)
+		return nil, nil
+	}
+}
+
+func run(in io.Reader, out io.Writer, timeout time.Duration) error {
 	scanner := bufio.NewScanner(in)
 	scanner.Buffer(make([]byte, 1<<20), 1<<30)
 	w := bufio.NewWriter(out)
@@ -162,11 +190,15 @@ func run(in io.Reader, out io.Writer) error {
 		if err := json.Unmarshal(line, &req); err != nil {
 			return fmt.Errorf("bad request line: %w", err)
 		}
-		output, errText := render(&req)
+		output, errText := renderWithin(&req, timeout)
 		resp := response{Name: req.Name, Output: string(output), Error: errText}
 		if !utf8.Valid(output) {
 			b64 := base64.StdEncoding.EncodeToString(output)
 			resp.OutputBase64 = &b64
+		}
+		if errText != nil && !utf8.ValidString(*errText) {
+			b64 := base64.StdEncoding.EncodeToString([]byte(*errText))
+			resp.ErrorBase64 = &b64
 		}
 		if err := enc.Encode(&resp); err != nil {
 			return err

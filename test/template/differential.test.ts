@@ -17,7 +17,7 @@ import { generateCase } from './harness/generator.js';
 import { judgeExact } from './harness/judge.js';
 import { ORACLE_CRASH, runOracle } from './harness/oracle.js';
 import { pathologicalCases } from './harness/pathological.js';
-import { conformanceFile, mismatchesFile } from './harness/paths.js';
+import { conformanceFile, mismatchesFile, regressionsFile } from './harness/paths.js';
 import { describeMismatch, examples, type Mismatch, summarize, writeMismatches } from './harness/report.js';
 import { randomSeed } from './harness/rng.js';
 import { EngineRunner } from './harness/runner.js';
@@ -114,6 +114,31 @@ test('the Go oracle reproduces the shared conformance cases exactly', (t) => {
   );
 });
 
+test('the Go oracle reproduces the recorded regressions exactly', () => {
+  const file = regressionsFile();
+  const cases = existsSync(file) ? readJsonl<ExpectedCase>(file) : [];
+  const go = runOracle(cases);
+  const wrong = cases.filter((c, i) => {
+    const g = go[i];
+    if (g === undefined) return true;
+    const again = withExpectation(c, g);
+    return (
+      JSON.stringify([
+        again.expected,
+        again.error,
+        again.expectedBase64,
+        again.errorBase64,
+        again.partial,
+      ]) !== JSON.stringify([c.expected, c.error, c.expectedBase64, c.errorBase64, c.partial])
+    );
+  });
+  assert.deepEqual(
+    wrong.map((c) => c.name),
+    [],
+    'regressions.jsonl holds expectations Go does not produce',
+  );
+});
+
 test('the generator is deterministic per seed and index', () => {
   assert.deepEqual(generateCase(12345, 7), generateCase(12345, 7));
   assert.notDeepEqual(generateCase(12345, 7), generateCase(12345, 8));
@@ -160,4 +185,13 @@ test('the judge rejects wrong output, wrong errors and crashes', () => {
   };
   assert.ok(judgeExact(cut, { output: '\udcc3x', error: null, ms: 0 }).ok);
   assert.ok(!judgeExact(cut, { output: '\ufffdx', error: null, ms: 0 }).ok);
+  const badError: ExpectedCase = {
+    name: 'j',
+    template: '',
+    expected: null,
+    error: 'template: j:1:2: bad `\ufffd`',
+    errorBase64: Buffer.from('template: j:1:2: bad `\xff`', 'latin1').toString('base64'),
+  };
+  assert.ok(judgeExact(badError, { output: null, error: 'template: j:1:2: bad `\udcff`', ms: 0 }).ok);
+  assert.ok(!judgeExact(badError, { output: null, error: 'template: j:1:2: bad `\ufffd`', ms: 0 }).ok);
 });

@@ -16,10 +16,18 @@ import { pathologicalCases } from './harness/pathological.js';
 import { caseSeed, Rng, randomSeed } from './harness/rng.js';
 import { EngineRunner } from './harness/runner.js';
 
-const seed = Number(process.env.DUAT_FUZZ_SEED || randomSeed());
-const count = Number(process.env.DUAT_FUZZ_CASES || 1500);
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not ${raw}`);
+  return n;
+}
+
+const seed = envInt('DUAT_FUZZ_SEED', randomSeed());
+const count = envInt('DUAT_FUZZ_CASES', 1500);
 /** Wall-clock cap for the mutated cases, so the test stays a few seconds long on a slow engine. */
-const budgetMs = Number(process.env.DUAT_FUZZ_BUDGET_MS || 20_000);
+const budgetMs = envInt('DUAT_FUZZ_BUDGET_MS', 20_000);
 const LIMIT_MS = 2000;
 
 function mutatedCase(index: number): TemplateCase {

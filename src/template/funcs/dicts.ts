@@ -150,22 +150,33 @@ function mergeAll(dstArg: Value, srcs: Value[], overwrite: boolean): Value {
  */
 function deepCopy(v: Value): Value {
   if (v === null || v === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
-  return copyValue(v);
+  return copyValue(v, new Set());
 }
 
-function copyValue(v: Value): Value {
-  if (Array.isArray(v)) {
-    const out: GoSlice = v.map(copyValue);
-    const tag = (v as GoSlice)[GO_TYPE];
-    if (tag !== undefined) out[GO_TYPE] = tag;
-    return out;
-  }
-  if (v instanceof Map) {
-    const out: GoMap = new Map();
-    for (const [k, x] of v) out.set(k, copyValue(x));
-    const tag = (v as GoMap)[GO_TYPE];
-    if (tag !== undefined) out[GO_TYPE] = tag;
-    return out;
+/**
+ * `inside` holds the maps and slices being copied on the way down: a value that contains itself
+ * (set or merge can make one) would make Go recurse until its stack overflows and the process dies;
+ * we stop with an error instead.
+ */
+function copyValue(v: Value, inside: Set<object>): Value {
+  if (Array.isArray(v) || v instanceof Map) {
+    if (inside.has(v)) throw new Error('deepCopy: the value contains itself (Go overflows its stack here)');
+    inside.add(v);
+    try {
+      if (Array.isArray(v)) {
+        const out: GoSlice = v.map((item) => copyValue(item, inside));
+        const tag = (v as GoSlice)[GO_TYPE];
+        if (tag !== undefined) out[GO_TYPE] = tag;
+        return out;
+      }
+      const out: GoMap = new Map();
+      for (const [k, x] of v) out.set(k, copyValue(x, inside));
+      const tag = (v as GoMap)[GO_TYPE];
+      if (tag !== undefined) out[GO_TYPE] = tag;
+      return out;
+    } finally {
+      inside.delete(v);
+    }
   }
   if (v instanceof Uint8Array) return v.slice();
   return v;

@@ -18,6 +18,7 @@
  */
 import { GoNamedInt, GoTime, strictRFC3339 } from '../gotime.js';
 import { formatFloat, quote } from '../strconv.js';
+import { toBytes } from '../utf8.js';
 import {
   defineFunc,
   FuncError,
@@ -572,7 +573,7 @@ const TARGET_TYPES: Record<JsonTarget, string> = {
  * 'any', an empty map or slice otherwise); a type error keeps what was decoded.
  */
 export function decodeJSON(text: string, target: JsonTarget = 'any'): DecodeResult {
-  const data = Buffer.from(text, 'utf8');
+  const data = Buffer.from(toBytes(text)); // escaped invalid bytes (utf8.ts) are the bytes Go sees
   const empty = (): Value => (target === 'map' ? new Map() : target === 'slice' ? [] : null);
   try {
     checkValid(data);
@@ -740,7 +741,7 @@ function kindName(v: Value): string {
 
 /** The byte offset of a JSON syntax error as a 1-based line and column (in characters). */
 export function jsonErrorPosition(text: string, offset: number): { line: number; column: number } {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = Buffer.from(toBytes(text));
   // The offset counts the offending byte; point at it (or at the end for unexpected EOF).
   const at = Math.max(0, Math.min(offset - 1, bytes.length));
   const before = bytes.toString('utf8', 0, at);

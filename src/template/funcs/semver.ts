@@ -91,7 +91,16 @@ export function versionObject(v: Version, pointer: boolean): GoObject {
       }),
     });
   }
-  const obj = new GoObject(pointer ? PTR : VALUE, new Map(), methods, () => v.toString());
+  // The struct's (unexported) fields, in declaration order, as fmt prints them (%d, %+v).
+  const fields = new Map<string, Value>([
+    ['major', goInt(v.major, 'uint64')],
+    ['minor', goInt(v.minor, 'uint64')],
+    ['patch', goInt(v.patch, 'uint64')],
+    ['pre', v.pre],
+    ['metadata', v.metadata],
+    ['original', v.original],
+  ]);
+  const obj = new GoObject(pointer ? PTR : VALUE, fields, methods, () => v.toString());
   versions.set(obj, v);
   return obj;
 }

@@ -19,6 +19,7 @@
 import { formatGoDuration, formatTime, GoNamedInt, GoTime, parseTime, RFC3339_NANO, UTC } from '../gotime.js';
 import { formatFloat } from '../strconv.js';
 import {
+  assertAcyclic,
   defineFunc,
   GoComplex,
   GoFloat32,
@@ -1145,6 +1146,7 @@ class YamlEmitter {
  * marshal (funcs, complex numbers), as Go panics.
  */
 export function marshalYAML(v: Value): string {
+  assertAcyclic(v, 'yaml');
   const encoder = new YamlEncoder();
   encoder.marshal(v);
   return new YamlEmitter(encoder.events).emit();
@@ -1496,6 +1498,7 @@ export function marshalTOML(v: Value): string {
     throw new Error('reflect: call of reflect.Value.Type on zero Value');
   }
   if (isGoFunc(v)) throw new TomlEncodeError(`unsupported type for key '': func`);
+  assertAcyclic(v, 'toml');
   const enc = new TomlEncoder();
   enc.encode([], v);
   return enc.out;

@@ -27,6 +27,8 @@ export interface ExpectedCase extends TemplateCase {
   partial?: string;
   /** The exact bytes of `partial` when they are not valid UTF-8. */
   partialBase64?: string;
+  /** The exact bytes of `error` when they are not valid UTF-8. */
+  errorBase64?: string;
 }
 
 /** One line of the oracle's answer. */
@@ -37,6 +39,8 @@ export interface GoResult {
   /** The exact output bytes, present only when the output is not valid UTF-8. */
   outputBase64?: string;
   error: string | null;
+  /** The exact bytes of the error, present only when they are not valid UTF-8. */
+  errorBase64?: string;
 }
 
 /** What our engine did with a case. */
@@ -91,5 +95,6 @@ export function withExpectation(c: TemplateCase, go: GoResult): ExpectedCase {
   if (go.error === null && go.outputBase64 !== undefined) out.expectedBase64 = go.outputBase64;
   if (go.error !== null) out.partial = go.output;
   if (go.error !== null && go.outputBase64 !== undefined) out.partialBase64 = go.outputBase64;
+  if (go.errorBase64 !== undefined) out.errorBase64 = go.errorBase64;
   return out;
 }

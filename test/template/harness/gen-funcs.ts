@@ -9,6 +9,8 @@
 /** What a generated expression should evaluate to ('num' is float64, 'int' any Go integer). */
 export type Kind = 'str' | 'num' | 'int' | 'bool' | 'list' | 'map' | 'any';
 
+export const ALL_KINDS: readonly Kind[] = ['str', 'num', 'int', 'bool', 'list', 'map', 'any'];
+
 /** Argument kinds: a value kind, or a special pool of meaningful literals. */
 export type Arg =
   | Kind

@@ -10,7 +10,7 @@
 import type { TemplateCase } from './cases.js';
 import { breakTemplate } from './gen-broken.js';
 import { FIELD_NAMES, generateData, type Json } from './gen-data.js';
-import { type Arg, type Fn, FUNCS, funcsFor, type Kind } from './gen-funcs.js';
+import { ALL_KINDS, type Arg, type Fn, FUNCS, funcsFor, type Kind } from './gen-funcs.js';
 import {
   BASE32,
   BASE64,
@@ -39,6 +39,7 @@ import {
   URLS,
   ZONES,
 } from './gen-pools.js';
+import { printfCommand } from './gen-printf.js';
 import { caseSeed, Rng } from './rng.js';
 
 interface Var {
@@ -66,7 +67,6 @@ interface Expr {
 /** sprig functions that modify their first argument. */
 const MUTATORS = new Set(['merge', 'mergeOverwrite', 'set', 'unset']);
 
-const ALL_KINDS: readonly Kind[] = ['str', 'num', 'int', 'bool', 'list', 'map', 'any'];
 const IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
 function kindOfJson(v: Json): Kind {
@@ -91,7 +91,6 @@ export class TemplateGenerator {
   private blockCount = 0;
   /** Templates defined so far; a body only calls earlier ones, so no recursion happens by accident. */
   private readonly defines: string[] = [];
-  /** When true, `{{` `}}` are spaced and trimmed at random. */
   constructor(
     private readonly rng: Rng,
     private readonly delims: readonly [string, string],
@@ -366,8 +365,12 @@ export class TemplateGenerator {
             ? this.arg(last, scope)
             : this.pipeline(this.kindFor(last ?? 'any'), scope);
       const args = fn.params.length > 0 ? fn.params.slice(0, -1) : this.variadicArgs(fn, 0, 2);
-      const rendered = args.map((a) => ` ${this.arg(a, scope)}`).join('');
-      return `${head} | ${fn.name}${rendered}`;
+      const rendered = this.mutatorSafe(
+        fn,
+        args.map((a) => this.arg(a, scope)),
+        scope,
+      );
+      return `${head} | ${[fn.name, ...rendered].join(' ')}`;
     });
   }
 
@@ -417,13 +420,26 @@ export class TemplateGenerator {
     const tweak = this.rng.next();
     if (tweak < 0.02) args.push('any');
     else if (tweak < 0.04 && args.length > 0) args.pop();
-    const rendered = args.map((a) => this.arg(a, scope));
-    // merge and set write into their first argument; writing into the data mostly makes maps that
-    // contain themselves, which Go cannot print (it dies of a stack overflow). Usually write into a copy.
-    if (MUTATORS.has(fn.name) && rendered.length > 0 && this.rng.chance(0.85)) {
-      rendered[0] = this.rng.chance(0.5) ? `(${this.dict(scope)})` : `(deepCopy ${rendered[0]})`;
-    }
-    return [fn.name, ...rendered].join(' ');
+    return [
+      fn.name,
+      ...this.mutatorSafe(
+        fn,
+        args.map((a) => this.arg(a, scope)),
+        scope,
+      ),
+    ].join(' ');
+  }
+
+  /**
+   * merge and set write into their first argument; writing the data into a part of itself makes
+   * maps that contain themselves, which Go cannot print (a fatal stack overflow) or merge again
+   * (mergo loops forever). Usually they write into a fresh dict or a copy instead.
+   */
+  private mutatorSafe(fn: Fn, rendered: string[], scope: Scope): string[] {
+    if (!MUTATORS.has(fn.name) || rendered.length === 0 || !this.rng.chance(0.9)) return rendered;
+    const out = [...rendered];
+    out[0] = this.rng.chance(0.5) ? `(${this.dict(scope)})` : `(deepCopy ${out[0]})`;
+    return out;
   }
 
   /** An argument: an operand of the wanted kind, or a literal from a pool that suits the function. */
@@ -515,95 +531,9 @@ export class TemplateGenerator {
 
   // ---- special commands -----------------------------------------------------------------------
 
-  /** printf with a random format: flags, widths, precisions, argument indexes, every verb. */
+  /** printf with a random format (see gen-printf.ts) over operands of fitting or random kinds. */
   private printf(scope: Scope): string {
-    let format = '';
-    const args: string[] = [];
-    const verbs = this.rng.range(1, 4);
-    for (let i = 0; i < verbs; i++) {
-      if (this.rng.chance(0.6)) format += this.rng.pick(['', ' ', '-', ': ', '|', 'x=', '\n']);
-      let spec = '%';
-      const flagCount = this.rng.weighted([
-        [6, 0],
-        [3, 1],
-        [1, 2],
-      ]);
-      for (let f = 0; f < flagCount; f++) spec += this.rng.pick(['+', '-', '#', ' ', '0']);
-      const width = this.rng.weighted([
-        [12, ''],
-        [6, String(this.rng.range(1, 12))],
-        [1, '*'],
-        [0.3, this.rng.pick(['99999999999', '1000001'.slice(0, 3)])],
-        [0.3, '40'],
-      ]);
-      if (width === '*')
-        args.push(this.rng.chance(0.85) ? String(this.rng.range(-8, 12)) : this.operand('any', scope));
-      spec += width;
-      const precision = this.rng.weighted([
-        [14, ''],
-        [5, `.${this.rng.range(0, 6)}`],
-        [1, '.*'],
-        [0.5, '.'],
-      ]);
-      if (precision === '.*') args.push(String(this.rng.range(-2, 8)));
-      spec += precision;
-      if (this.rng.chance(0.03)) spec += `[${this.rng.range(0, 3)}]`;
-      const verb = this.rng.weighted([
-        [8, 'v'],
-        [4, 'd'],
-        [4, 's'],
-        [2, 'q'],
-        [2, 'x'],
-        [1, 'X'],
-        [1, 'o'],
-        [0.5, 'O'],
-        [2, 'f'],
-        [1, 'F'],
-        [1, 'e'],
-        [1, 'E'],
-        [2, 'g'],
-        [1, 'G'],
-        [1, 't'],
-        [1, 'c'],
-        [1, 'b'],
-        [1, 'U'],
-        [1, 'T'],
-        [1, '%'],
-        [0.3, 'z'],
-        [0.2, 'w'],
-      ]);
-      spec += verb;
-      format += spec;
-      if (verb !== '%') args.push(this.printfArg(verb, scope));
-    }
-    if (this.rng.chance(0.05)) format += '%';
-    if (this.rng.chance(0.05)) args.push(this.operand('any', scope));
-    if (args.length > 0 && this.rng.chance(0.05)) args.pop();
-    return [`printf ${stringLiteral(format, this.rng)}`, ...args].join(' ');
-  }
-
-  private printfArg(verb: string, scope: Scope): string {
-    const suited: Record<string, Kind> = {
-      d: 'int',
-      x: 'int',
-      X: 'int',
-      o: 'int',
-      O: 'int',
-      b: 'int',
-      c: 'int',
-      U: 'int',
-      s: 'str',
-      q: 'str',
-      f: 'num',
-      F: 'num',
-      e: 'num',
-      E: 'num',
-      g: 'num',
-      G: 'num',
-      t: 'bool',
-    };
-    const kind = this.rng.chance(0.6) ? (suited[verb] ?? 'any') : this.rng.pick(ALL_KINDS);
-    return this.operand(kind, scope);
+    return printfCommand(this.rng, (kind) => this.operand(kind, scope));
   }
 
   /** eq/ne/lt/le/gt/ge, usually over operands of one kind, sometimes mixed (Go errors then). */

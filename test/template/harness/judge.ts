@@ -28,6 +28,19 @@ export function goBytes(s: string): Buffer {
   return Buffer.from(out);
 }
 
+/** Go's exact error bytes (its message may quote bytes that are not valid UTF-8). */
+export function goErrorBytes(c: Pick<ExpectedCase, 'error' | 'errorBase64'>): Buffer {
+  if (c.errorBase64 !== undefined) return Buffer.from(c.errorBase64, 'base64');
+  return Buffer.from(c.error ?? '', 'utf8');
+}
+
+/** afterPosition over bytes. */
+function errorTailBytes(message: Buffer, name: string): Buffer {
+  const marker = Buffer.from(`${name}:`, 'utf8');
+  const at = message.indexOf(marker);
+  return at >= 0 ? message.subarray(at + marker.length) : message;
+}
+
 /** The exact bytes Go wrote before failing. */
 export function partialBytes(c: Pick<ExpectedCase, 'partial' | 'partialBase64'>): Buffer {
   if (c.partialBase64 !== undefined) return Buffer.from(c.partialBase64, 'base64');
@@ -82,7 +95,10 @@ export function judgeExact(c: ExpectedCase, r: EngineResult): Verdict {
     const ok = r.error === null && r.output !== null && want !== null && goBytes(r.output).equals(want);
     return { ok, want: c.expected ?? '', got };
   }
-  if (r.error === null || afterPosition(r.error, c.name) !== afterPosition(c.error, c.name)) {
+  if (
+    r.error === null ||
+    !errorTailBytes(goBytes(r.error), c.name).equals(errorTailBytes(goErrorBytes(c), c.name))
+  ) {
     return { ok: false, want: `(error) ${c.error}`, got };
   }
   // Go streams to its writer, so what it wrote before failing is observable; compare it when both

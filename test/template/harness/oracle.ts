@@ -67,8 +67,9 @@ export const ORACLE_CRASH = 'oracle crashed: ';
 /**
  * Runs cases through Go in one process; results come back in case order. A case that kills the
  * process (Go's fatal errors, such as the stack overflow of printing a map that contains itself,
- * cannot be recovered) is answered with an error starting with ORACLE_CRASH, and the run goes on
- * with the next case in a new process. Such cases say nothing about Go's behaviour: skip them.
+ * cannot be recovered) or that runs longer than the oracle's -timeout (it then exits) is answered
+ * with an error starting with ORACLE_CRASH, and the run goes on with the next case in a new
+ * process. Such cases say nothing comparable about Go's behaviour: skip them.
  */
 export function runOracle(cases: readonly TemplateCase[]): GoResult[] {
   const binary = oracleBinary();
@@ -94,7 +95,7 @@ export function runOracle(cases: readonly TemplateCase[]): GoResult[] {
         `the Go oracle failed: ${spawnError?.message ?? `exit ${run.status} ${run.signal ?? ''}`}\n${stderr.slice(0, 4000)}`,
       );
     }
-    const why = /^(fatal error|panic|runtime): .*$/m.exec(stderr)?.[0] ?? `exit ${run.status}`;
+    const why = /^(oracle timeout|fatal error|panic|runtime): .*$/m.exec(stderr)?.[0] ?? `exit ${run.status}`;
     results.push({ name: failed.name, output: '', error: `${ORACLE_CRASH}${why}` });
   }
   if (results.length !== cases.length) {

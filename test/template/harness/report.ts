@@ -5,7 +5,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineResult, ExpectedCase } from './cases.js';
-import { afterPosition } from './judge.js';
+import { afterPosition, judgeExact } from './judge.js';
+
+/** True when the errors agree (so only the partial output can differ). */
+function judgeExactErrorOnly(c: ExpectedCase, r: EngineResult): boolean {
+  const { partial: _p, partialBase64: _b, ...withoutPartial } = c;
+  return judgeExact(withoutPartial, r).ok;
+}
 
 export interface Mismatch {
   /** The case with Go's result as its expectation (what regressions.jsonl stores). */
@@ -44,7 +50,7 @@ export function classify(m: Mismatch): string {
   if (c.error !== null && r.error !== null) {
     const ours = afterPosition(r.error, c.name);
     const go = afterPosition(c.error, c.name);
-    if (ours === go) {
+    if (judgeExactErrorOnly(c, r)) {
       return c.partialBase64 !== undefined
         ? 'partial output differs (Go wrote invalid UTF-8)'
         : 'partial output differs';

@@ -22,7 +22,9 @@ export class EngineRunner {
 
   private spawn(): Worker {
     const worker = new Worker(new URL('./render-worker.js', import.meta.url), {
-      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+      // The large stack is what stencil renders on when the main thread's runs out (see
+      // src/stencil/large-stack.ts): with it the engine reaches Go's own depth limits.
+      resourceLimits: { maxOldGenerationSizeMb: 2048, stackSizeMb: 256 },
     });
     worker.on('message', (msg: { id: number; result: EngineResult }) => {
       const p = this.pending;
