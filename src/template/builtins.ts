@@ -5,11 +5,13 @@
  * receive values as they are (`null` is a nil interface, `undefined` no value).
  */
 import { htmlEscapeString, jsEscapeString, urlQueryEscape } from './escape.js';
-import { fromBytes, toBytes } from './funcs/text/utf8.js';
 import { sprint, sprintf, sprintln } from './gofmt.js';
 import { utf8Length } from './lex.js';
+import { capOf, sliceWithinCap } from './slicecap.js';
+import { fromBytes, toBytes } from './utf8.js';
 import {
   defineFunc,
+  elemType,
   FuncError,
   GO_TYPE,
   GoComplex,
@@ -210,7 +212,10 @@ export function sliceBuiltin(item: Value, indexes: readonly Value[], ifaces: rea
     if (indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
     bytes = toBytes(item);
     cap = len = bytes.length;
-  } else if (Array.isArray(item) || item instanceof Uint8Array) {
+  } else if (Array.isArray(item)) {
+    len = item.length;
+    cap = capOf(item as GoSlice);
+  } else if (item instanceof Uint8Array) {
     cap = len = item.length;
   } else if (item instanceof GoNil && kindOfType(item.type) === 'slice') {
     cap = len = 0;
@@ -226,10 +231,14 @@ export function sliceBuiltin(item: Value, indexes: readonly Value[], ifaces: rea
   if (bytes !== undefined) return fromBytes(bytes.subarray(lo, hi));
   if (item instanceof Uint8Array) return item.slice(lo, hi);
   if (item instanceof GoNil) return item;
-  const out: GoSlice = (item as GoSlice).slice(lo, hi);
-  const tag = (item as GoSlice)[GO_TYPE];
-  if (tag !== undefined) out[GO_TYPE] = tag;
-  return out;
+  const slice = item as GoSlice;
+  return sliceWithinCap(
+    slice,
+    lo,
+    hi,
+    zeroValue(elemType(goTypeName(slice))),
+    indexes.length === 3 ? max : undefined,
+  );
 }
 
 /** len item: of a string (in bytes), slice or map. */

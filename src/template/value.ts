@@ -26,8 +26,13 @@
  * Typed nils (a nil map of a named type, a nil pointer) are `GoNil`.
  */
 
+import { appendedCap, withCap } from './slicecap.js';
+
 /** Symbol under which arrays and maps carry their Go type when it is not the interface{} default. */
 export const GO_TYPE: unique symbol = Symbol.for('duat.goType');
+
+/** Symbol under which a slice carries Go's capacity when it exceeds the length (see slicecap.ts). */
+export const GO_CAP: unique symbol = Symbol.for('duat.goCap');
 
 export type IntTypeName =
   | 'int'
@@ -155,7 +160,7 @@ export class GoObject {
   ) {}
 }
 
-export type GoSlice = Value[] & { [GO_TYPE]?: string };
+export type GoSlice = Value[] & { [GO_TYPE]?: string; [GO_CAP]?: number };
 export type GoMap = Map<string, Value> & { [GO_TYPE]?: string };
 
 export type Value =
@@ -394,7 +399,10 @@ function fromPlain(data: unknown, integers: 'float64' | 'int'): Value {
     const tag = (data as GoSlice)[GO_TYPE];
     const out: GoSlice = data.map((item) => fromPlain(item, integers));
     if (tag !== undefined) out[GO_TYPE] = tag;
-    return out;
+    // encoding/json appends as it decodes; the capacity shows when a template slices past the end.
+    const cap =
+      (data as GoSlice)[GO_CAP] ?? (integers === 'float64' ? appendedCap(out.length, 'interface') : 0);
+    return withCap(out, cap);
   }
   if (data instanceof Map) {
     const out: GoMap = new Map();

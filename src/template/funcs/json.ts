@@ -17,6 +17,7 @@
  * nil; decoding into a map or slice target reports Go's UnmarshalTypeError for other JSON types.
  */
 import { GoNamedInt, GoTime, strictRFC3339 } from '../gotime.js';
+import { appendedCap, withCap } from '../slicecap.js';
 import { formatFloat, quote } from '../strconv.js';
 import { toBytes } from '../utf8.js';
 import {
@@ -712,7 +713,8 @@ export function decodeJSON(text: string, target: JsonTarget = 'any'): DecodeResu
       for (;;) {
         a.push(readValue());
         skipSpace();
-        if (data[pos++] === 0x5d) return a;
+        // Go grows the slice by append as it decodes: its capacity shows when a template slices it.
+        if (data[pos++] === 0x5d) return withCap(a, appendedCap(a.length, 'interface'));
       }
     }
     return readLiteral();

@@ -4,7 +4,18 @@
  * slice the must* variants return an error and the others panic with the same text; on nil every
  * variant panics, because sprig calls reflect.TypeOf(nil).Kind() on a nil Type.
  */
-import { defineFunc, FuncError, type GoFunc, GoNil, type GoSlice, typedSlice, type Value } from '../value.js';
+import { appendedCap, capOf, grownCap, sliceWithinCap, withCap } from '../slicecap.js';
+import {
+  defineFunc,
+  elemType,
+  FuncError,
+  type GoFunc,
+  GoNil,
+  type GoSlice,
+  typedSlice,
+  type Value,
+  zeroValue,
+} from '../value.js';
 import type { FuncContext } from './context.js';
 import {
   asSlice,
@@ -48,13 +59,20 @@ function panicking(fn: (...args: Value[]) => Value): (...args: Value[]) => Value
 const inList = (haystack: readonly Value[], needle: Value): boolean =>
   haystack.some((h) => deepEqual(needle, h));
 
+/** append(make([]interface{}, l), v): the capacity grows from l as Go's append grows it. */
 function mustPush(list: Value, v: Value): Value {
-  return [...elements(list, (k) => `Cannot push on type ${k}`), v];
+  const items = elements(list, (k) => `Cannot push on type ${k}`);
+  return withCap([...items, v], grownCap(items.length, items.length + 1, 'interface'));
 }
 
+/** append([]interface{}{v}, nl...): the capacity grows from 1. */
 function mustPrepend(list: Value, v: Value): Value {
-  return [v, ...elements(list, (k) => `Cannot prepend on type ${k}`)];
+  const items = elements(list, (k) => `Cannot prepend on type ${k}`);
+  return withCap([v, ...items], items.length === 0 ? 1 : grownCap(1, items.length + 1, 'interface'));
 }
+
+/** A list built by appending to an empty []interface{}{}: Go's capacity after that many appends. */
+const appended = (items: Value[]): GoSlice => withCap(items, appendedCap(items.length, 'interface'));
 
 /**
  * mustChunk: ports sprig's float arithmetic exactly, including its behaviour for sizes <= 0 (a
@@ -102,6 +120,7 @@ function mustRest(list: Value): Value {
   return items.length === 0 ? nilList() : items.slice(1);
 }
 
+/** nl := make([]interface{}, l-1): the length is the capacity. */
 function mustInitial(list: Value): Value {
   const items = elements(list, (k) => `Cannot find initial on type ${k}`);
   return items.length === 0 ? nilList() : items.slice(0, -1);
@@ -112,7 +131,7 @@ function mustReverse(list: Value): Value {
 }
 
 function mustCompact(list: Value): Value {
-  return elements(list, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x));
+  return appended(elements(list, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)));
 }
 
 function mustUniq(list: Value): Value {
@@ -120,11 +139,11 @@ function mustUniq(list: Value): Value {
   for (const item of elements(list, (k) => `Cannot find uniq on type ${k}`)) {
     if (!inList(dest, item)) dest.push(item);
   }
-  return dest;
+  return appended(dest);
 }
 
 function mustWithout(list: Value, ...omit: Value[]): Value {
-  return elements(list, (k) => `Cannot find without on type ${k}`).filter((x) => !inList(omit, x));
+  return appended(elements(list, (k) => `Cannot find without on type ${k}`).filter((x) => !inList(omit, x)));
 }
 
 function mustHas(needle: Value, haystack: Value): Value {
@@ -146,11 +165,13 @@ function mustSlice(list: Value, ...indices: Value[]): Value {
   if (l === 0) return null;
   const start = indices.length > 0 ? toInt(indices[0]) : 0n;
   const end = indices.length < 2 ? BigInt(l) : toInt(indices[1]);
-  if (start < 0n || end < start || end > BigInt(l)) {
+  const cap = list instanceof Uint8Array ? l : capOf(items as GoSlice);
+  if (start < 0n || end < start || end > BigInt(cap)) {
     throw new Error('reflect.Value.Slice: slice index out of bounds');
   }
   if (list instanceof Uint8Array) return list.slice(Number(start), Number(end));
-  return typedSlice(items.slice(Number(start), Number(end)), `[]${sliceElemType(list)}`);
+  const type = `[]${sliceElemType(list)}`;
+  return sliceWithinCap(typedSlice(items, type), Number(start), Number(end), zeroValue(elemType(type)));
 }
 
 /** concat: panics (not an error) on a non-list; the result is nil when no element was appended. */
@@ -162,7 +183,7 @@ function concat(...lists: Value[]): Value {
     if (items === undefined) throw new Error(`Cannot concat type ${reflectKind(list)} as list`);
     res.push(...items);
   }
-  return res.length === 0 ? nilList() : (res as GoSlice);
+  return res.length === 0 ? nilList() : appended(res);
 }
 
 const IFACE = 'interface {}';

@@ -4,6 +4,8 @@
  * shopspring/decimal v1.4.0 arithmetic (add1f, addf, subf, divf, mulf) and integer ranges (until,
  * untilStep, seq).
  */
+
+import { appendedCap, withCap } from '../slicecap.js';
 import { defineFunc, type GoFunc, goInt, typedSlice, type Value } from '../value.js';
 import type { FuncContext } from './context.js';
 import { toFloat64, toInt64 } from './convert.js';
@@ -236,10 +238,14 @@ function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
   return v;
 }
 
+/** untilStep's []int, built by appending to []int{}: Go's capacity after that many appends. */
 const intSlice = (ns: bigint[]): Value =>
-  typedSlice(
-    ns.map((n) => goInt(n, 'int')),
-    '[]int',
+  withCap(
+    typedSlice(
+      ns.map((n) => goInt(n, 'int')),
+      '[]int',
+    ),
+    appendedCap(ns.length, 'int'),
   );
 
 /** sprig's seq: `seq END`, `seq START END` or `seq START STEP END`, as space-separated ints. */
