@@ -14,6 +14,11 @@ need_cmd() { command -v "$1" >/dev/null 2>&1; }
 APT_PACKAGES=()
 need_cmd git || APT_PACKAGES+=(git)
 need_cmd setpriv || APT_PACKAGES+=(util-linux)
+need_cmd make || APT_PACKAGES+=(make)
+need_cmd go || APT_PACKAGES+=(golang-go)
+need_cmd docker-registry || APT_PACKAGES+=(docker-registry)
+need_cmd skopeo || APT_PACKAGES+=(skopeo)
+need_cmd openssl || APT_PACKAGES+=(openssl)
 if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
   step "installing Debian packages: ${APT_PACKAGES[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -34,6 +39,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+
 
 step "npm test"
 npm test

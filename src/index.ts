@@ -125,7 +125,72 @@ export {
   type StampValues,
   type StampValuesOptions,
 } from './build/stamp.js';
-
+// git-watch: poll repositories and run a job per new commit, exactly once (duat git-watch)
+export { formatDuration, parseDuration } from './core/duration.js';
+// image: registry client, naming conventions, exists, promote and prune (duat image)
+export {
+  type ImageExistsOptions,
+  type ImageExistsResult,
+  imageExists,
+} from './image/exists.js';
+export {
+  type ImageName,
+  type ImageNameOptions,
+  imageRepository,
+  imageTag,
+  resolveImageName,
+  resolveRegistry,
+} from './image/naming.js';
+export {
+  defaultDestinationTag,
+  type PromoteOptions,
+  type PromoteResult,
+  type Promotion,
+  type PromotionOptions,
+  promoteImage,
+  resolvePromotion,
+} from './image/promote.js';
+export {
+  applyPrune,
+  formatPlan,
+  type PruneOptions,
+  type PruneOutcome,
+  type PrunePlan,
+  type PruneResult,
+  type PruneRow,
+  parseAge,
+  planPrune,
+} from './image/prune.js';
+export { parseChallenges, repositoryScope } from './registry/auth.js';
+export {
+  type BlobCopyResult,
+  copyBlob,
+  type ManifestHead,
+  RegistryClient,
+  type RegistryClientOptions,
+  RegistryClients,
+  type UploadMode,
+} from './registry/client.js';
+export {
+  type Credentials,
+  dockerConfigCredentials,
+  readDockerConfig,
+} from './registry/docker-config.js';
+export { clearEcrTokenCache, ecrCredentials, parseEcrHost } from './registry/ecr.js';
+export { RegistryError } from './registry/errors.js';
+export {
+  type Descriptor,
+  MANIFEST_ACCEPT,
+  MEDIA_TYPES,
+  manifestContents,
+  type RawManifest,
+} from './registry/manifest.js';
+export {
+  formatReference,
+  type ImageReference,
+  isLoopbackRegistry,
+  parseReference,
+} from './registry/reference.js';
 // github-release: publish files to the GitHub release of the current version (duat github-release)
 export {
   deleteAsset,
@@ -176,3 +241,17 @@ export {
   type ReleaseTargetOptions,
   resolveReleaseTarget,
 } from './release/target.js';
+export * as gitWatch from './watch/index.js';
+export {
+  type JobSpec,
+  LocalRunner,
+  namespaceFor,
+  pollOnce,
+  type Runner,
+  type RunRecord,
+  readRunLog,
+  readStatus,
+  type WatchCallOptions,
+  type WatchSummary,
+  watch,
+} from './watch/index.js';

@@ -29,6 +29,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'publish files to the GitHub release of the current version',
     load: () => import('./commands/github-release.js'),
   },
+  'git-watch': {
+    summary: 'poll git repositories and run a job on every new commit, exactly once',
+    load: () => import('./commands/git-watch.js'),
+  },
+  image: {
+    summary: 'name, check, promote and prune container images in registries, without a Docker daemon',
+    load: () => import('./commands/image.js'),
+  },
 };
 
 /** Names the original shipped as separate programs; a link with that name runs the subcommand. */
@@ -36,6 +44,8 @@ const PROGRAM_ALIASES: Record<string, string> = {
   semver: 'semver',
   stencil: 'stencil',
   'github-release': 'github-release',
+  'git-watch': 'git-watch',
+  'image-promote': 'image',
 };
 
 /** The version in duat's package.json, found by walking up from this file (bundled or not). */

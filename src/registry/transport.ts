@@ -1,0 +1,334 @@
+/**
+ * HTTP for the registry client over node:http and node:https: kept-alive connections (one pool per
+ * process), an inactivity timeout per request, retries with exponential backoff on 429, 5xx and
+ * dropped connections (Retry-After honoured), and redirects that never carry the Authorization
+ * header to another host (ECR and S3-backed registries send blob downloads to signed storage URLs).
+ * node:https is only loaded when a registry speaks TLS.
+ */
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
+import { errorCode, errorMessage } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/log.js';
+import { RegistryError } from './errors.js';
+
+export interface TransportOptions {
+  /** A request fails when no byte moves for this long (ms). Default 60 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for transient failures. Default 4. */
+  retries?: number;
+  /** First backoff delay (ms), doubled each retry, capped by maxDelayMs. Default 250. */
+  retryBaseMs?: number;
+  maxDelayMs?: number;
+  /** Connections per host. Default 16. */
+  maxSockets?: number;
+  userAgent?: string;
+  log?: Logger;
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A buffer (replayable) or a stream (sent once; such requests are not retried here). */
+  readonly body?: Buffer | Readable;
+  /** Follow 30x redirects (GET and HEAD only). */
+  readonly followRedirects?: boolean;
+  /** Skip TLS certificate checks (insecure registries, loopback). */
+  readonly insecureTls?: boolean;
+  /** Retry transient failures (default: true unless the body is a stream). */
+  readonly retry?: boolean;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The URL that answered (after redirects). */
+  readonly url: URL;
+  readonly stream: IncomingMessage;
+  text(): Promise<string>;
+  buffer(limit?: number): Promise<Buffer>;
+  /** Reads and drops the body so the connection can be reused. */
+  discard(): Promise<void>;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'DUAT_TIMEOUT',
+]);
+const MAX_REDIRECTS = 5;
+const MANIFEST_LIMIT = 8 * 1024 * 1024;
+
+export class TimeoutError extends Error {
+  readonly code = 'DUAT_TIMEOUT';
+}
+
+/** A network failure worth retrying: resets, timeouts, premature ends. */
+export function isTransientError(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code && RETRYABLE_CODES.has(code)) return true;
+  const message = errorMessage(err);
+  return /socket hang up|premature close|aborted/i.test(message);
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const when = Date.parse(text);
+  return Number.isNaN(when) ? undefined : Math.max(0, when - Date.now());
+}
+
+/** Describes a request without query or credentials: `GET 127.0.0.1:5000/v2/a/manifests/1.0`. */
+export function describeRequest(method: string, url: URL): string {
+  return `${method} ${url.host}${url.pathname}`;
+}
+
+async function readBody(stream: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      stream.destroy();
+      throw new Error(`response larger than ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export class Transport {
+  readonly options: Required<Omit<TransportOptions, 'log'>> & { log: Logger };
+  private httpAgent: HttpAgent | undefined;
+  private httpsAgents = new Map<boolean, HttpsAgent>();
+  private httpsModule: typeof import('node:https') | undefined;
+  /** Requests and bytes of buffered bodies; streamed blob bytes are counted by the blob copy. */
+  readonly counters = { requests: 0, bytesSent: 0, bytesReceived: 0, retries: 0 };
+
+  constructor(options: TransportOptions = {}) {
+    this.options = {
+      timeoutMs: options.timeoutMs ?? 60_000,
+      retries: options.retries ?? 4,
+      retryBaseMs: options.retryBaseMs ?? 250,
+      maxDelayMs: options.maxDelayMs ?? 8000,
+      maxSockets: options.maxSockets ?? 16,
+      userAgent: options.userAgent ?? 'duat',
+      log: options.log ?? silentLogger,
+    };
+  }
+
+  private async agentFor(url: URL, insecure: boolean): Promise<HttpAgent | HttpsAgent> {
+    if (url.protocol === 'http:') {
+      this.httpAgent ??= new HttpAgent({ keepAlive: true, maxSockets: this.options.maxSockets });
+      return this.httpAgent;
+    }
+    this.httpsModule ??= await import('node:https');
+    let agent = this.httpsAgents.get(insecure);
+    if (!agent) {
+      agent = new this.httpsModule.Agent({
+        keepAlive: true,
+        maxSockets: this.options.maxSockets,
+        rejectUnauthorized: !insecure,
+      });
+      this.httpsAgents.set(insecure, agent);
+    }
+    return agent;
+  }
+
+  /** Closes idle connections so the process can exit promptly. */
+  close(): void {
+    this.httpAgent?.destroy();
+    for (const agent of this.httpsAgents.values()) agent.destroy();
+    this.httpsAgents.clear();
+    this.httpAgent = undefined;
+  }
+
+  /** One attempt, no retries, no redirects. */
+  async once(req: HttpRequest): Promise<HttpResponse> {
+    const agent = await this.agentFor(req.url, req.insecureTls === true);
+    const request =
+      req.url.protocol === 'https:' ? (this.httpsModule as typeof import('node:https')).request : httpRequest;
+    const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, ...req.headers };
+    if (Buffer.isBuffer(req.body) && headers['Content-Length'] === undefined) {
+      headers['Content-Length'] = String(req.body.length);
+    }
+    this.counters.requests++;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+      };
+      const r = request(
+        req.url,
+        { method: req.method, headers, agent, ...(req.insecureTls ? { rejectUnauthorized: false } : {}) },
+        (res) => {
+          if (settled) {
+            res.resume();
+            return;
+          }
+          settled = true;
+          resolve(this.wrap(res, req.url));
+        },
+      );
+      r.setTimeout(this.options.timeoutMs, () => {
+        r.destroy(
+          new TimeoutError(
+            `${describeRequest(req.method, req.url)}: no response for ${Math.round(this.options.timeoutMs / 1000)} s`,
+          ),
+        );
+      });
+      r.on('error', fail);
+      if (req.body === undefined) r.end();
+      else if (Buffer.isBuffer(req.body)) {
+        this.counters.bytesSent += req.body.length;
+        r.end(req.body);
+      } else {
+        const body = req.body;
+        body.on('error', (err) => {
+          r.destroy(err);
+          fail(err);
+        });
+        body.pipe(r);
+      }
+    });
+  }
+
+  private wrap(res: IncomingMessage, url: URL): HttpResponse {
+    const readAll = async (limit: number) => {
+      const bytes = await readBody(res, limit);
+      this.counters.bytesReceived += bytes.length;
+      return bytes;
+    };
+    return {
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      url,
+      stream: res,
+      text: async () => (await readAll(MANIFEST_LIMIT)).toString('utf8'),
+      buffer: (limit = MANIFEST_LIMIT) => readAll(limit),
+      discard: async () => {
+        if (res.readableEnded || res.destroyed) return;
+        // Small bodies are drained so the connection goes back to the pool; large ones are cut off.
+        const length = Number(res.headers['content-length'] ?? 'NaN');
+        if (Number.isFinite(length) && length > 1024 * 1024) {
+          res.destroy();
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          res.once('end', resolve);
+          res.once('close', resolve);
+          res.once('error', () => resolve());
+          res.resume();
+        });
+      },
+    };
+  }
+
+  /** A request with redirects and retries as the request allows. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const canRetry = req.retry ?? !(req.body !== undefined && !Buffer.isBuffer(req.body));
+    const attempts = canRetry ? this.options.retries + 1 : 1;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) this.counters.retries++;
+      let res: HttpResponse;
+      try {
+        res = await this.withRedirects(req);
+      } catch (err) {
+        lastError = err;
+        if (!isTransientError(err) || attempt + 1 >= attempts) break;
+        const delay = this.backoff(attempt);
+        this.options.log.debug(
+          `${describeRequest(req.method, req.url)}: ${errorMessage(err)}; retrying in ${delay} ms`,
+        );
+        await sleep(delay);
+        continue;
+      }
+      if (isRetryableStatus(res.status) && attempt + 1 < attempts) {
+        const delay = Math.min(
+          retryAfterMs(res.headers['retry-after']) ?? this.backoff(attempt),
+          this.options.maxDelayMs,
+        );
+        this.options.log.debug(
+          `${describeRequest(req.method, req.url)}: HTTP ${res.status}; retrying in ${delay} ms`,
+        );
+        await res.discard();
+        await sleep(delay);
+        continue;
+      }
+      return res;
+    }
+    throw this.networkError(req, lastError);
+  }
+
+  backoff(attempt: number): number {
+    const base = this.options.retryBaseMs * 2 ** attempt;
+    return Math.min(this.options.maxDelayMs, Math.round(base * (0.75 + Math.random() * 0.5)));
+  }
+
+  networkError(req: HttpRequest, err: unknown): RegistryError {
+    const code = errorCode(err);
+    const what = describeRequest(req.method, req.url);
+    let reason = errorMessage(err);
+    if (code === 'ECONNREFUSED') reason = 'connection refused';
+    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = `unknown host ${req.url.hostname}`;
+    return new RegistryError(`${what}: ${reason}`, {
+      registry: req.url.host,
+      cause: err,
+      hint:
+        code === 'ECONNREFUSED' || code === 'ENOTFOUND'
+          ? 'check the registry host and port, and that the registry is running'
+          : undefined,
+    });
+  }
+
+  private async withRedirects(req: HttpRequest): Promise<HttpResponse> {
+    let current = req;
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(current);
+      const location = res.headers.location;
+      const redirect = [301, 302, 303, 307, 308].includes(res.status) && location;
+      if (!redirect || !req.followRedirects || (req.method !== 'GET' && req.method !== 'HEAD')) return res;
+      await res.discard();
+      if (hop >= MAX_REDIRECTS) {
+        throw new RegistryError(
+          `${describeRequest(req.method, req.url)}: more than ${MAX_REDIRECTS} redirects`,
+        );
+      }
+      const next = new URL(location, current.url);
+      const headers: Record<string, string> = { ...current.headers };
+      if (next.origin !== current.url.origin) {
+        // Signed storage URLs carry their own authorization; ours must not leak to another host.
+        delete headers.Authorization;
+        delete headers.authorization;
+      }
+      current = { ...current, url: next, headers };
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Running git asynchronously for the watcher: many repositories are polled at once, so the synchronous
+ * runGit of src/git would stall everything. Each call has a time limit and can be aborted; a failure is
+ * a DuatError with git's last line of complaint, secrets redacted.
+ */
+import { spawn } from 'node:child_process';
+import { DuatError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+
+export interface GitExecOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kill git after this long (ms). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** git's complaint: from its last `fatal:`/`error:` line to the end, on one line. */
+function complaintOf(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  let from = lines.length - 1;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^(fatal|error):/i.test(lines[i] as string)) {
+      from = i;
+      break;
+    }
+  }
+  const text = lines
+    .slice(Math.max(from, 0))
+    .join(' ')
+    .replace(/^(fatal|error):\s*/i, '');
+  if (text === '') return signal ? `killed by ${signal}` : `exit ${code}`;
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
+/** Runs git and resolves with its stdout; rejects with a one-line DuatError. */
+export function gitExec(args: readonly string[], options: GitExecOptions): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: options.signal,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let errBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      // Only the end of stderr matters for the message; keep it bounded.
+      if (errBytes < 64 * 1024) {
+        err.push(chunk);
+        errBytes += chunk.length;
+      }
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (error.code === 'ENOENT')
+        reject(new DuatError('git is not installed (or not on PATH)', { hint: 'install git' }));
+      else if (error.name === 'AbortError')
+        reject(new DuatError(`git ${args[0]} was stopped`, { cause: error }));
+      else reject(new DuatError(`git ${args[0]} failed: ${redact(error.message)}`, { cause: error }));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) {
+        resolvePromise(Buffer.concat(out).toString('utf8'));
+        return;
+      }
+      if (timedOut) {
+        reject(
+          new DuatError(
+            `git ${args[0]} took longer than ${Math.round(options.timeoutMs / 1000)}s and was stopped`,
+          ),
+        );
+        return;
+      }
+      reject(
+        new DuatError(
+          `git ${args[0]} failed: ${redact(complaintOf(Buffer.concat(err).toString('utf8'), code, signal))}`,
+        ),
+      );
+    });
+  });
+}
