@@ -95,7 +95,8 @@ export function writeFileAtomic(
   syncDirectory(dirname(path));
 }
 
-function syncDirectory(dir: string): void {
+/** fsync of a directory, so that an entry just created or renamed in it survives a crash of the machine. */
+export function syncDirectory(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try {

@@ -17,10 +17,10 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { defaultEcrHost } from '../aws/ecr-host.js';
 import { DuatError } from '../core/errors.js';
+import { scrubForDocker } from '../core/names.js';
 import { gitInfo } from '../git/info.js';
 import { remotePath } from '../git/remote-url.js';
 import { isValidRepository, isValidTag, parseReference } from '../registry/reference.js';
-import { scrubForDocker } from '../stencil/data.js';
 import { parseVersion } from '../version/semver.js';
 import { DEFAULT_VERSION_FILES, readVersion } from '../version/version-file.js';
 

@@ -8,10 +8,13 @@ import { userInfo } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { defaultEcrHost } from '../aws/ecr-host.js';
 import { DuatError, errorMessage } from '../core/errors.js';
+import { scrubForDocker } from '../core/names.js';
 import { type GitInfo, gitInfo } from '../git/info.js';
 import { fromJSON, type GoMap, type Value } from '../template/value.js';
 import { DEFAULT_VERSION_FILES, readVersion } from '../version/version-file.js';
 import { readValuesFile } from './values.js';
+
+export { scrubForDocker };
 
 export interface StencilDataOptions {
   /** Top-level values (-values k=v). */
@@ -38,13 +41,6 @@ export interface StencilDataOptions {
 export interface StencilData {
   readonly data: GoMap;
   readonly warnings: string[];
-}
-
-/** A module name as Docker accepts it: lower case, [0-9a-z._-], anything else '-' (ScrubForDocker). */
-export function scrubForDocker(name: string): string {
-  let out = '';
-  for (const ch of name) out += /^[0-9A-Za-z._-]$/.test(ch) ? ch : '-';
-  return out.toLowerCase();
 }
 
 function findVersionFile(

@@ -12,19 +12,11 @@
  *   STATE/mirrors/KEY.git       a bare mirror per repository
  *   STATE/workspaces/ID/        the checkout a job runs in (removed after the run unless -debug)
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { TEMP_SUFFIX, writeFileAtomic } from '../core/atomic-write.js';
+import { syncDirectory, TEMP_SUFFIX, writeFileAtomic } from '../core/atomic-write.js';
 import { DuatError, describeFsError, errorMessage } from '../core/errors.js';
 import type { RunRecord, RunState } from './runs.js';
 
@@ -70,20 +62,6 @@ export function ensureStateDir(root: string): StateLayout {
     });
   }
   return layout;
-}
-
-/** fsync of a directory, so that an entry just created in it survives a crash of the machine. */
-export function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every file system allows it; the entry is still there for any later reader.
-  }
 }
 
 const STATES: readonly RunState[] = ['queued', 'started', 'succeeded', 'failed', 'interrupted'];
@@ -199,7 +177,7 @@ export class RunJournal {
     const dir = this.runDir(record.id);
     if (!this.records.has(record.id)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      syncDir(this.layout.runs);
+      syncDirectory(this.layout.runs);
     }
     writeFileAtomic(join(dir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
     this.remember(record);
