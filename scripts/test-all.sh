@@ -40,6 +40,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# ---- Kubernetes control plane (test/kubernetes): etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler and KWOK built from the Go module proxy into $DUAT_TEST_CACHE/k8s-v1.36.3/ (about 5
+# minutes cold, a no-op when cached; build logs in $DUAT_TEST_CACHE/logs/, printed on failure).
+# The tests start it with certificates made by openssl (installed above).
+step "Kubernetes control plane for the tests"
+bash scripts/k8s-control-plane.sh >/dev/null
+# ---- end of Kubernetes control plane
 
 step "npm test"
 npm test

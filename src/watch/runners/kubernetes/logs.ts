@@ -99,6 +99,19 @@ export async function followContainerLog(options: ContainerLogOptions): Promise<
     const mark = progress.get(key);
     let skipAtMark = mark?.n ?? 0;
     let current = mark;
+    // A following read ends when the container does; should it not (a node that keeps it open), it is
+    // cut a moment after the pod watch says the container ended, and the final read below finishes.
+    const read = new AbortController();
+    const onAbort = () => read.abort();
+    signal.addEventListener('abort', onAbort);
+    let endedSeen = 0;
+    const cut = endedBefore
+      ? undefined
+      : setInterval(() => {
+          if (!options.ended()) return;
+          if (endedSeen === 0) endedSeen = Date.now();
+          else if (Date.now() - endedSeen >= 1000) read.abort();
+        }, 250);
     try {
       await client.stream(
         path,
@@ -127,12 +140,13 @@ export async function followContainerLog(options: ContainerLogOptions): Promise<
             timestamps: true,
             sinceTime: mark ? `${mark.ts.slice(0, 19)}Z` : undefined,
           },
-          signal,
+          signal: read.signal,
           idleTimeoutMs: 10 * 60_000,
         },
       );
       failures = 0;
       if (endedBefore) return;
+      if (read.signal.aborted && !signal.aborted) continue;
     } catch (err) {
       if (signal.aborted) return;
       if (isNotFound(err)) {
@@ -141,11 +155,14 @@ export async function followContainerLog(options: ContainerLogOptions): Promise<
       }
       failures++;
       // A container that ended and whose log cannot be read (several times) is given up on.
-      if (options.ended() && failures >= 5) {
+      if (options.ended() && failures >= 3) {
         options.debug?.(`cannot read the log of ${key}: ${errorMessage(err)}`);
         return;
       }
       if (failures === 1) options.debug?.(`reading the log of ${key}: ${errorMessage(err)} (trying again)`);
+    } finally {
+      clearInterval(cut);
+      signal.removeEventListener('abort', onAbort);
     }
     try {
       await sleep(wait, undefined, { signal });

@@ -471,7 +471,8 @@ class KubernetesRunHandle implements RunHandle {
     const state = this.state as AttemptState;
     const read = async (c: ContainerInfo) => {
       await this.until(() => started(c) || ended(c));
-      if (this.stopLogs.signal.aborted) return;
+      // A container that never started (its pod ended first) has no log.
+      if (this.stopLogs.signal.aborted || !started(c)) return;
       await followContainerLog({
         client: this.runner.client,
         namespace: state.namespace,
