@@ -30,6 +30,7 @@ export function pollOnce(options: WatchCallOptions): Promise<WatchSummary> {
   return watch({ ...options, once: true });
 }
 
+export { type GcNamespace, type GcOptions, gcNamespaces } from './gc.js';
 export {
   DEFAULT_JOB_SCRIPT,
   DEFAULT_JOB_SUMMARY,
@@ -40,6 +41,7 @@ export {
 export { defaultStateDir, stateLayout } from './journal.js';
 export { DNS_LABEL_MAX, namespaceFor, trimWords } from './namespace.js';
 export { parseRepoSpec, type RepoSpec } from './repo-spec.js';
+export { KubernetesRunner, type KubernetesRunnerOptions } from './runners/kubernetes/runner.js';
 export { LocalRunner } from './runners/local.js';
 export type { JobSpec, Recovery, RunHandle, Runner, RunOutcome, RunPhase } from './runners/runner.js';
 export { MAX_ATTEMPTS, type RunRecord, type RunState, runId } from './runs.js';
