@@ -56,7 +56,11 @@ describe('duat build: Go commands', () => {
     assert.equal(r.stdout, `bin/a-1.2.3-${host}\nbin/b-1.2.3-${host}\n`);
     const head = git(dir, 'rev-parse', 'HEAD');
     for (const name of ['a', 'b']) {
-      assert.deepEqual(runBinary(join(dir, 'bin', `${name}-1.2.3-${host}`)), ['1.2.3', head, EPOCH_BUILD_TIME]);
+      assert.deepEqual(runBinary(join(dir, 'bin', `${name}-1.2.3-${host}`)), [
+        '1.2.3',
+        head,
+        EPOCH_BUILD_TIME,
+      ]);
     }
     // One line per build started and ended, with its duration, on stderr.
     assert.match(r.stderr, /building a for [a-z0-9]+\/[a-z0-9]+ \(\.\/cmd\/a\)/);
@@ -122,13 +126,20 @@ describe('duat build: Go commands', () => {
       1,
       /^duat build: 1 of 3 builds failed: broken for [a-z0-9]+\/[a-z0-9]+ \(\.\/cmd\/broken\)/,
     );
-    assert.ok(existsSync(join(dir, 'bin', `a-1.2.3-${host}`)) && existsSync(join(dir, 'bin', `b-1.2.3-${host}`)));
+    assert.ok(
+      existsSync(join(dir, 'bin', `a-1.2.3-${host}`)) && existsSync(join(dir, 'bin', `b-1.2.3-${host}`)),
+    );
   });
 
   it('cross-compiles to two platforms at once', (t) => {
     const dir = repo(t);
     const r = ok(['-r', 'cmd', '--platforms', 'linux/amd64,linux/arm64'], dir);
-    const names = ['a-1.2.3-linux-amd64', 'a-1.2.3-linux-arm64', 'b-1.2.3-linux-amd64', 'b-1.2.3-linux-arm64'];
+    const names = [
+      'a-1.2.3-linux-amd64',
+      'a-1.2.3-linux-arm64',
+      'b-1.2.3-linux-amd64',
+      'b-1.2.3-linux-arm64',
+    ];
     assert.equal(r.stdout, names.map((n) => `bin/${n}\n`).join(''));
     assert.equal(elfMachine(join(dir, 'bin', 'a-1.2.3-linux-amd64')), 0x3e);
     assert.equal(elfMachine(join(dir, 'bin', 'b-1.2.3-linux-arm64')), 0xb7);
@@ -153,10 +164,20 @@ describe('duat build: Go commands', () => {
     ok(['-r', 'cmd'], second, env);
     ok(['-r', 'cmd'], first, env); // again, now that bin/ exists
     for (const [i, n] of ['a', 'b'].entries()) {
-      assert.equal(sha256(join(second, 'bin', `${n}-1.2.3-${host}`)), firstSums[i], `${n} differs between clones`);
-      assert.equal(sha256(join(first, 'bin', `${n}-1.2.3-${host}`)), firstSums[i], `${n} differs between builds`);
+      assert.equal(
+        sha256(join(second, 'bin', `${n}-1.2.3-${host}`)),
+        firstSums[i],
+        `${n} differs between clones`,
+      );
+      assert.equal(
+        sha256(join(first, 'bin', `${n}-1.2.3-${host}`)),
+        firstSums[i],
+        `${n} differs between builds`,
+      );
     }
-    const info = execFileSync('go', ['version', '-m', join(first, 'bin', `a-1.2.3-${host}`)], { encoding: 'utf8' });
+    const info = execFileSync('go', ['version', '-m', join(first, 'bin', `a-1.2.3-${host}`)], {
+      encoding: 'utf8',
+    });
     assert.match(info, /vcs\.modified=false/);
     assert.match(info, /-trimpath=true/);
     // The control: without -trimpath the clones' paths get into the binaries, and the test sees it.

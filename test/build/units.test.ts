@@ -45,9 +45,15 @@ describe('build units', () => {
       assert.throws(() => parsePlatform(bad), { exitCode: 2 }, bad);
     }
     assert.equal(artifactName('a', '1.2.3', parsePlatform('linux/amd64')), 'a-1.2.3-linux-amd64');
-    assert.equal(artifactName('Foo_Bar', '0.1.0-main-aaaahfravza', parsePlatform('darwin/arm64')), 'foo_bar-0.1.0-main-aaaahfravza-darwin-arm64');
+    assert.equal(
+      artifactName('Foo_Bar', '0.1.0-main-aaaahfravza', parsePlatform('darwin/arm64')),
+      'foo_bar-0.1.0-main-aaaahfravza-darwin-arm64',
+    );
     assert.equal(artifactName('tool', '1.2.3', parsePlatform('linux/arm/7')), 'tool-1.2.3-linux-arm7');
-    assert.equal(artifactName('tool', '1.2.3', parsePlatform('windows/amd64')), 'tool-1.2.3-windows-amd64.exe');
+    assert.equal(
+      artifactName('tool', '1.2.3', parsePlatform('windows/amd64')),
+      'tool-1.2.3-windows-amd64.exe',
+    );
     assert.equal(scrubCommandName('my tool+ü.v2'), 'my-tool--.v2');
     assert.deepEqual(
       resolvePlatforms(['linux/amd64', 'linux/amd64', 'linux/arm64'], {

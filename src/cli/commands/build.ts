@@ -105,7 +105,7 @@ export const spec: CommandSpec = {
   sections: [
     [
       'Artifacts',
-      'Go: <output>/<command>-<version>-<goos>-<goarch>: <command> is the folder\'s name with every ' +
+      "Go: <output>/<command>-<version>-<goos>-<goarch>: <command> is the folder's name with every " +
         'character outside [0-9A-Za-z._-] turned into "-" and lower-cased (so cmd/Foo_Bar at 1.2.3 builds ' +
         'foo_bar-1.2.3-linux-amd64); for arm the GOARM variant follows the arch (foo-1.2.3-linux-arm7); windows ' +
         'binaries end in .exe. (The original wrote <command>-<goos>-<goarch>; the version is added so that release ' +
