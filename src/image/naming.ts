@@ -1,20 +1,4 @@
-/**
- * The original's image naming convention (generateImageName in its docker.go):
- *
- *   [REGISTRY/]OWNER/REPO/COMPONENT:VERSION
- *
- * - OWNER/REPO: the last two components of the git remote's path, `.git` removed.
- * - COMPONENT: the base name of the module directory (default: the working directory), scrubbed for
- *   Docker (ScrubForDocker: [0-9A-Za-z._-] kept, anything else '-', lower-cased).
- * - Then every upper-case letter except the first character gets a '-' before it and the whole
- *   name is lower-cased (`KarlMutch/NoCode` -> `karl-mutch/no-code`). Unlike the original, no '-' is
- *   put at the start of a path component or after a separator (the original turned `Owner/Repo` into
- *   the invalid `owner/-repo`), and separators Docker refuses are collapsed to one '-'.
- * - VERSION: the version from the version file (README.md's <repo-version> tag by default), pre-release
- *   included; a `+` of build metadata, which tags cannot hold, becomes `_`.
- */
-import { existsSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { defaultEcrHost } from '../aws/ecr-host.js';
 import { DuatError } from '../core/errors.js';
 import { scrubForDocker } from '../core/names.js';
@@ -22,7 +6,7 @@ import { gitInfo } from '../git/info.js';
 import { remotePath } from '../git/remote-url.js';
 import { isValidRepository, isValidTag, parseReference } from '../registry/reference.js';
 import { parseVersion } from '../version/semver.js';
-import { DEFAULT_VERSION_FILES, readVersion } from '../version/version-file.js';
+import { DEFAULT_VERSION_FILES, findVersionFile, readVersion } from '../version/version-file.js';
 
 export interface ImageNameOptions {
   /** The component directory; its base name is the component (default: the working directory). */
@@ -103,21 +87,6 @@ export function imageTag(version: string): string {
   return tag;
 }
 
-function findVersionFile(candidates: string | readonly string[], top: string): string | undefined {
-  const list = (typeof candidates === 'string' ? candidates.split(',') : [...candidates])
-    .map((c) => c.trim())
-    .filter(Boolean);
-  for (const c of list) {
-    if (isAbsolute(c)) {
-      if (existsSync(c)) return c;
-      continue;
-    }
-    if (existsSync(join(top, c))) return join(top, c);
-    if (existsSync(c)) return resolve(c);
-  }
-  return undefined;
-}
-
 /** Resolves 'ecr' to the account's ECR host; any other value is checked as a registry host. */
 export async function resolveRegistry(
   registry: string,
@@ -150,7 +119,7 @@ export async function resolveImageName(options: ImageNameOptions = {}): Promise<
   let versionFile: string | undefined;
   if (version === undefined) {
     const candidates = options.versionFile ?? DEFAULT_VERSION_FILES;
-    versionFile = findVersionFile(candidates, git.dir);
+    versionFile = findVersionFile(candidates, { top: git.dir });
     if (!versionFile) {
       const names = typeof candidates === 'string' ? candidates : candidates.join(', ');
       throw new DuatError(`no version file (${names}) in ${git.dir}`, {

@@ -9,12 +9,12 @@
  * working directory.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DuatError, UsageError } from '../core/errors.js';
 import { type GitInfo, gitInfo } from '../git/info.js';
 import { remotePath } from '../git/remote-url.js';
 import { formatVersion } from '../version/semver.js';
-import { DEFAULT_VERSION_FILES, loadVersionFile } from '../version/version-file.js';
+import { DEFAULT_VERSION_FILES, findVersionFile, loadVersionFile } from '../version/version-file.js';
 import { DEFAULT_API_URL, normalizeApiUrl } from './github-client.js';
 import type { RepoRef } from './release.js';
 
@@ -72,19 +72,13 @@ function checkTagPrefix(prefix: string): string {
   return prefix;
 }
 
-function findVersionFile(candidates: string | readonly string[], top: string, cwd: string): string {
+function requireVersionFile(candidates: string | readonly string[], top: string, cwd: string): string {
   const list = (typeof candidates === 'string' ? candidates.split(',') : [...candidates])
     .map((c) => c.trim())
     .filter(Boolean);
   if (list.length === 0) throw new UsageError('no version file given', { hint: 'name it with -f FILE' });
-  for (const candidate of list) {
-    if (isAbsolute(candidate)) {
-      if (existsSync(candidate)) return candidate;
-      continue;
-    }
-    if (existsSync(join(top, candidate))) return join(top, candidate);
-    if (existsSync(resolve(cwd, candidate))) return resolve(cwd, candidate);
-  }
+  const found = findVersionFile(list, { top, cwd });
+  if (found !== undefined) return found;
   throw new DuatError(
     `no version file: ${list.join(', ')} ${list.length === 1 ? 'is' : 'are'} not in ${top}`,
     {
@@ -117,7 +111,7 @@ export function resolveReleaseTarget(options: ReleaseTargetOptions = {}): Releas
     throw new UsageError(`the module directory ${options.module} does not exist`);
   }
   const git = gitInfo({ dir: moduleDir, env });
-  const versionFile = findVersionFile(options.versionFile ?? DEFAULT_VERSION_FILES, git.dir, cwd);
+  const versionFile = requireVersionFile(options.versionFile ?? DEFAULT_VERSION_FILES, git.dir, cwd);
   const version = loadVersionFile(versionFile).version;
   const normal = formatVersion(version);
   let repo: RepoRef;

@@ -1,17 +1,11 @@
-/**
- * The data a stencil template is executed with, as the original built it:
- * `.Env` (the environment), `.duat` (version, module, git and user facts, the ECR host), the values
- * files merged at the top level in order, then -values on top, then any extra data (git-watch's).
- */
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { defaultEcrHost } from '../aws/ecr-host.js';
 import { DuatError, errorMessage } from '../core/errors.js';
 import { scrubForDocker } from '../core/names.js';
 import { type GitInfo, gitInfo } from '../git/info.js';
 import { fromJSON, type GoMap, type Value } from '../template/value.js';
-import { DEFAULT_VERSION_FILES, readVersion } from '../version/version-file.js';
+import { DEFAULT_VERSION_FILES, findVersionFile, readVersion } from '../version/version-file.js';
 import { readValuesFile } from './values.js';
 
 export { scrubForDocker };
@@ -43,24 +37,6 @@ export interface StencilData {
   readonly warnings: string[];
 }
 
-function findVersionFile(
-  candidates: string | readonly string[],
-  top: string | undefined,
-): string | undefined {
-  const list = (typeof candidates === 'string' ? candidates.split(',') : [...candidates])
-    .map((c) => c.trim())
-    .filter(Boolean);
-  for (const candidate of list) {
-    if (isAbsolute(candidate)) {
-      if (existsSync(candidate)) return candidate;
-      continue;
-    }
-    if (top && existsSync(join(top, candidate))) return join(top, candidate);
-    if (existsSync(candidate)) return resolve(candidate);
-  }
-  return undefined;
-}
-
 export async function buildStencilData(options: StencilDataOptions = {}): Promise<StencilData> {
   const env = options.env ?? process.env;
   const warnings: string[] = [];
@@ -74,7 +50,7 @@ export async function buildStencilData(options: StencilDataOptions = {}): Promis
 
   let version = '';
   const candidates = options.versionFile ?? DEFAULT_VERSION_FILES;
-  const versionFile = findVersionFile(candidates, git?.dir);
+  const versionFile = findVersionFile(candidates, { top: git?.dir });
   if (versionFile) {
     version = readVersion(versionFile).version;
   } else {

@@ -4,6 +4,7 @@
  * spots' characters only, under a lock, with an atomic replace: every other byte stays.
  */
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { DuatError, describeFsError, errorMessage } from '../core/errors.js';
 import { acquireFileLock } from '../core/lock.js';
@@ -49,6 +50,30 @@ export function resolveVersionFile(candidates: string | readonly string[] = DEFA
     file: list.length === 1 ? list[0] : undefined,
     hint: 'name the file holding the version with -f FILE',
   });
+}
+
+/**
+ * The first existing file of a candidate list (`-f README.md,README.adoc`) for tools that work from a
+ * repository, as the original's stencil and release did: an absolute path as it is, a relative one at
+ * the repository's top first, then in `cwd`. Undefined when none exists.
+ */
+export function findVersionFile(
+  candidates: string | readonly string[],
+  where: { top?: string; cwd?: string } = {},
+): string | undefined {
+  const list = (typeof candidates === 'string' ? candidates.split(',') : [...candidates])
+    .map((c) => c.trim())
+    .filter(Boolean);
+  for (const candidate of list) {
+    if (isAbsolute(candidate)) {
+      if (existsSync(candidate)) return candidate;
+      continue;
+    }
+    if (where.top !== undefined && existsSync(join(where.top, candidate))) return join(where.top, candidate);
+    const here = resolve(where.cwd ?? '.', candidate);
+    if (existsSync(here)) return here;
+  }
+  return undefined;
 }
 
 function readBytes(path: string): Buffer {

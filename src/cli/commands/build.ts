@@ -7,9 +7,9 @@ import { parsePlatform } from '../../build/platform.js';
 import { parseStampSpec, STAMP_FIELDS } from '../../build/stamp.js';
 import { UsageError } from '../../core/errors.js';
 import { redact } from '../../core/redact.js';
-import { DEFAULT_VERSION_FILES } from '../../version/version-file.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
+import { verboseFlag, versionFileFlag } from '../common-flags.js';
 
 export const spec: CommandSpec = {
   name: 'build',
@@ -42,16 +42,10 @@ export const spec: CommandSpec = {
       placeholder: 'DIR[,DIR...]',
       description: 'Folders to build or, with -r, to search (added to the arguments; default ".").',
     },
-    {
-      name: 'f',
-      aliases: ['file'],
-      type: 'list',
-      placeholder: 'FILE[,FILE...]',
-      default: [...DEFAULT_VERSION_FILES],
-      description:
-        'The file holding the version (first existing), looked up in the working directory, then at the top of ' +
+    versionFileFlag(
+      'The file holding the version (first existing), looked up in the working directory, then at the top of ' +
         'the git repository.',
-    },
+    ),
     {
       name: 'tags',
       type: 'list',
@@ -95,12 +89,7 @@ export const spec: CommandSpec = {
       placeholder: 'N',
       description: 'Builds at once (default: the number of cores).',
     },
-    {
-      name: 'v',
-      aliases: ['verbose'],
-      type: 'boolean',
-      description: 'Also show each go and npm command run; stack traces on errors.',
-    },
+    verboseFlag('Also show each go and npm command run; stack traces on errors.'),
   ],
   sections: [
     [

@@ -4,9 +4,9 @@ import { DuatError, describeFsError, UsageError } from '../../core/errors.js';
 import { parseFileList } from '../../release/files.js';
 import { createProgressBar, loggerAroundBar } from '../../release/progress.js';
 import { publishRelease } from '../../release/publish.js';
-import { DEFAULT_VERSION_FILES } from '../../version/version-file.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
+import { verboseFlag, versionFileFlag } from '../common-flags.js';
 
 export const spec: CommandSpec = {
   name: 'github-release',
@@ -23,15 +23,9 @@ export const spec: CommandSpec = {
     'or --api-url, or https://HOST/api/v3 for a remote on a GitHub Enterprise host, else https://api.github.com. ' +
     "The upload host is the one the release's upload_url names.",
   flags: [
-    {
-      name: 'f',
-      aliases: ['file'],
-      type: 'list',
-      placeholder: 'FILE[,FILE...]',
-      default: [...DEFAULT_VERSION_FILES],
-      description:
-        'The version file (relative to the repository top, then here); with a list, the first that exists.',
-    },
+    versionFileFlag(
+      'The version file (relative to the repository top, then here); with a list, the first that exists.',
+    ),
     {
       name: 'module',
       type: 'string',
@@ -99,12 +93,7 @@ export const spec: CommandSpec = {
       env: false,
       description: 'Upload SHA256SUMS listing every asset; --no-checksums to skip it.',
     },
-    {
-      name: 'v',
-      aliases: ['verbose'],
-      type: 'boolean',
-      description: 'Log every request to stderr; stack traces on errors.',
-    },
+    verboseFlag('Log every request to stderr; stack traces on errors.'),
   ],
   sections: [
     [

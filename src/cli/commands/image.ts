@@ -1,9 +1,9 @@
 /** `duat image`: the command line over src/image (naming, exists, promote, prune). */
 import { basename } from 'node:path';
 import { DuatError, UsageError } from '../../core/errors.js';
-import { DEFAULT_VERSION_FILES } from '../../version/version-file.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
+import { verboseFlag, versionFileFlag } from '../common-flags.js';
 
 const SUBCOMMANDS = ['name', 'exists', 'promote', 'prune'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -40,15 +40,9 @@ export const spec: CommandSpec = {
     'prune deletes old development images: only tags of the X.Y.Z-<branch>-<stamp> form are candidates, and per ' +
     'branch the newest --keep stay. Without --yes it only prints the plan.',
   flags: [
-    {
-      name: 'f',
-      aliases: ['file'],
-      type: 'list',
-      placeholder: 'FILE[,FILE...]',
-      default: [...DEFAULT_VERSION_FILES],
-      description:
-        'The version file (relative to the repository top, then here); with a list, the first that exists.',
-    },
+    versionFileFlag(
+      'The version file (relative to the repository top, then here); with a list, the first that exists.',
+    ),
     {
       name: 'module',
       type: 'string',
@@ -147,12 +141,7 @@ export const spec: CommandSpec = {
       description:
         'A request fails when nothing moves for this long; it is retried (with backoff) up to 4 times.',
     },
-    {
-      name: 'v',
-      aliases: ['verbose'],
-      type: 'boolean',
-      description: 'Log requests decisions and every blob to stderr; stack traces on errors.',
-    },
+    verboseFlag('Log requests decisions and every blob to stderr; stack traces on errors.'),
   ],
   sections: [
     [

@@ -1,9 +1,9 @@
 /** `duat semver`: the command line over src/semver. */
 import { UsageError } from '../../core/errors.js';
 import { runSemver, SEMVER_ALIASES, SEMVER_COMMANDS, type SemverCommand } from '../../semver/semver-tool.js';
-import { DEFAULT_VERSION_FILES } from '../../version/version-file.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
+import { verboseFlag, versionFileFlag } from '../common-flags.js';
 
 export const spec: CommandSpec = {
   name: 'semver',
@@ -19,14 +19,7 @@ export const spec: CommandSpec = {
     'package.json, and a plain VERSION file. A rewrite changes only the version text: line endings, encoding, ' +
     'the final newline and the file mode stay; the write is atomic and locked against concurrent runs.',
   flags: [
-    {
-      name: 'f',
-      aliases: ['file'],
-      type: 'list',
-      placeholder: 'FILE[,FILE...]',
-      default: [...DEFAULT_VERSION_FILES],
-      description: 'The file holding the version; with a list, the first that exists.',
-    },
+    versionFileFlag('The file holding the version; with a list, the first that exists.'),
     {
       name: 't',
       aliases: ['target'],
@@ -56,12 +49,7 @@ export const spec: CommandSpec = {
       description: 'Start from the highest semantic-version git tag instead of the file.',
     },
     { name: 'rc', type: 'boolean', description: 'With sort, list pre-release tags too.' },
-    {
-      name: 'v',
-      aliases: ['verbose'],
-      type: 'boolean',
-      description: 'Log what is done to stderr; stack traces on errors.',
-    },
+    verboseFlag(),
   ],
   sections: [
     [

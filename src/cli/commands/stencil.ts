@@ -4,9 +4,9 @@ import { writeFileAtomic } from '../../core/atomic-write.js';
 import { DuatError, describeFsError, UsageError } from '../../core/errors.js';
 import { parseValuesFlag, renderStencil } from '../../stencil/index.js';
 import { fromBytes, toBytes } from '../../template/funcs/text/utf8.js';
-import { DEFAULT_VERSION_FILES } from '../../version/version-file.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
+import { verboseFlag, versionFileFlag } from '../common-flags.js';
 
 export const spec: CommandSpec = {
   name: 'stencil',
@@ -52,15 +52,9 @@ export const spec: CommandSpec = {
       description:
         'A .json, .yaml/.yml or .toml file of values merged at the top level (repeatable, later wins).',
     },
-    {
-      name: 'f',
-      aliases: ['file'],
-      type: 'list',
-      placeholder: 'FILE[,FILE...]',
-      default: [...DEFAULT_VERSION_FILES],
-      description:
-        'The version file for .duat.version (relative to the repository top, then here); first that exists.',
-    },
+    versionFileFlag(
+      'The version file for .duat.version (relative to the repository top, then here); first that exists.',
+    ),
     {
       name: 'module',
       type: 'string',
@@ -96,12 +90,7 @@ export const spec: CommandSpec = {
       type: 'boolean',
       description: 'Do not warn when no AWS context gives .duat.awsecr.',
     },
-    {
-      name: 'v',
-      aliases: ['verbose'],
-      type: 'boolean',
-      description: 'Log what is done to stderr; stack traces on errors.',
-    },
+    verboseFlag(),
   ],
   sections: [
     [
