@@ -19,6 +19,7 @@ need_cmd go || APT_PACKAGES+=(golang-go)
 need_cmd docker-registry || APT_PACKAGES+=(docker-registry)
 need_cmd skopeo || APT_PACKAGES+=(skopeo)
 need_cmd openssl || APT_PACKAGES+=(openssl)
+need_cmd chromium || APT_PACKAGES+=(chromium)
 if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
   step "installing Debian packages: ${APT_PACKAGES[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

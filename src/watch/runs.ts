@@ -41,6 +41,9 @@ export interface RunRecord {
   readonly signal?: string;
   /** Why the run failed or was interrupted when no exit code says it (a template error, a stop). */
   readonly error?: string;
+  /** The commit's author name and subject line, recorded once the commit was fetched. */
+  readonly author?: string;
+  readonly subject?: string;
 }
 
 /** The run id: a UUID-shaped (version 8) rendering of sha256(url, branch, commit). */

@@ -1,12 +1,14 @@
 /**
  * The HTTP side of a long-running git-watch (`--listen ADDR`): `GET /healthz`, `GET /metrics`
- * (Prometheus text) and `POST /webhook` (push events that trigger an immediate poll). It binds to
- * loopback unless told otherwise: `--listen 8080` and `--listen :8080` mean 127.0.0.1:8080.
+ * (Prometheus text) and `POST /webhook` (push events that trigger an immediate poll), and the status
+ * pages and JSON API of src/watch/ui (`/`, `/runs/...`, `/api/...`). It binds to loopback unless told
+ * otherwise: `--listen 8080` and `--listen :8080` mean 127.0.0.1:8080.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DuatError, UsageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { createUi, type UiOptions } from './ui/index.js';
 import { isPushEvent, type PushEvent, parsePush, verifyWebhook, type WebhookProvider } from './webhook.js';
 
 /** Webhook bodies larger than this are refused (GitHub caps its payloads at 25 MB; pushes are far smaller). */
@@ -38,6 +40,8 @@ export interface ServerHooks {
   /** A verified push: poll the matching repositories now; returns what was triggered. */
   push(event: PushEvent, provider: WebhookProvider): string[];
   webhookOutcome(outcome: 'accepted' | 'ignored' | 'refused'): void;
+  /** The status pages and JSON API (src/watch/ui); without it only the three routes above are served. */
+  readonly ui?: UiOptions;
 }
 
 export interface RunningServer {
@@ -121,6 +125,7 @@ async function handleWebhook(req: IncomingMessage, res: ServerResponse, hooks: S
 }
 
 export function startServer(address: ListenAddress, hooks: ServerHooks): Promise<RunningServer> {
+  const ui = hooks.ui && createUi({ ...hooks.ui, log: hooks.log, listenHost: address.host });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${path}`;
@@ -131,7 +136,8 @@ export function startServer(address: ListenAddress, hooks: ServerHooks): Promise
       else if (route === 'POST /webhook') await handleWebhook(req, res, hooks);
       else if (path === '/healthz' || path === '/metrics' || path === '/webhook')
         json(res, 405, { error: `${req.method} is not allowed here` });
-      else json(res, 404, { error: 'not found: try /healthz, /metrics or POST /webhook' });
+      else if (ui && (await ui.handle(req, res))) return;
+      else json(res, 404, { error: `not found: try ${ui ? '/, ' : ''}/healthz, /metrics or POST /webhook` });
     };
     handle().catch((err: unknown) => {
       hooks.log.debug(`http ${route}: ${String(err)}`);

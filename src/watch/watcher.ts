@@ -21,6 +21,7 @@ import { acquireFileLock } from '../core/lock.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { redact, registerSecret } from '../core/redact.js';
 import { type GitAuth, gitEnvFor } from './git-auth.js';
+import { gitExec } from './git-exec.js';
 import { defaultNamespace, type JobSource, renderJob } from './job.js';
 import { defaultStateDir, ensureStateDir, RunJournal, type StateLayout } from './journal.js';
 import { WatchMetrics } from './metrics.js';
@@ -40,7 +41,7 @@ import {
 } from './runs.js';
 import { backoffDelay, jittered, type Random } from './schedule.js';
 import { parseListenAddress, type RunningServer, startServer } from './server.js';
-import type { RepoCondition, RepoSnapshot, WatcherSnapshot } from './status.js';
+import type { RepoCondition, RepoSnapshot, StatusSource, WatcherSnapshot } from './status.js';
 import { type PushEvent, repositoryIdentity } from './webhook.js';
 import { CommitUnavailableError, Workspaces } from './workspace.js';
 
@@ -74,6 +75,8 @@ export interface WatchOptions {
   /** Serve /healthz, /metrics and /webhook on this address. */
   readonly listen?: string;
   readonly webhookSecret?: string;
+  /** With `listen`: the status pages' actions ("poll now") are allowed from other machines with this token. */
+  readonly uiToken?: string;
   /** On stop, how long running jobs may take to finish before they are stopped (ms). Default 30 s. */
   readonly gracePeriodMs?: number;
   /** Polls in flight at once. Default 16. */
@@ -309,6 +312,27 @@ export class Watcher {
       this.wake.notify();
     }
     return this.done;
+  }
+
+  /** Polls one repository watch now (the status pages' "poll now"); false when there is no such watch. */
+  pollNow(display: string): boolean {
+    const repo = this.repos.find((r) => r.spec.display === display);
+    if (!repo || this.stopReason !== undefined) return false;
+    repo.pollRequested = true;
+    this.wake.notify();
+    return true;
+  }
+
+  /** What this watcher knows, from memory, for the status pages and /api/ (src/watch/status.ts). */
+  statusSource(): StatusSource {
+    return {
+      stateDir: this.stateDir,
+      snapshot: () => this.snapshot(false),
+      running: () => this.stopReason === undefined,
+      runs: () => this.journal.all(),
+      run: (id) => this.journal.get(id),
+      forRepo: (url, branch) => this.journal.forRepo(url, branch),
+    };
   }
 
   /** Polls the repositories a push event is about, now. Returns what was triggered. */
@@ -573,6 +597,31 @@ export class Watcher {
     };
   }
 
+  /** Records the commit's author and subject (for the status pages) once its mirror holds it. */
+  private async describeCommit(
+    record: RunRecord,
+    mirror: string,
+    gitEnv: NodeJS.ProcessEnv,
+  ): Promise<RunRecord> {
+    if (record.subject !== undefined) return record;
+    try {
+      const out = await gitExec(
+        ['--git-dir', mirror, 'log', '-1', '--no-show-signature', '--format=%an%x00%s', record.commit],
+        { env: gitEnv, timeoutMs: 10_000, signal: this.abort.signal },
+      );
+      const [author = '', subject = ''] = out.replace(/\n$/, '').split('\0');
+      const described = updateRecord(record, {
+        author: author.slice(0, 200),
+        subject: subject.slice(0, 500),
+      });
+      this.journal.put(described);
+      return described;
+    } catch (err) {
+      this.log.debug(`cannot describe commit ${record.commit.slice(0, 12)}: ${errorMessage(err)}`);
+      return record;
+    }
+  }
+
   private readyMarker(id: string): string {
     return join(this.journal.runDir(id), 'workspace-ready');
   }
@@ -587,6 +636,7 @@ export class Watcher {
     let mirror: string;
     try {
       mirror = await this.workspaces.ensureCommit(repo.spec, record.commit, repo.gitEnv, this.abort.signal);
+      record = await this.describeCommit(record, mirror, repo.gitEnv);
       // A workspace made before a crash is reused: an earlier watcher's job may be in it.
       if (!existsSync(this.readyMarker(record.id)) || !existsSync(dir)) {
         await this.workspaces.checkout(mirror, record.commit, dir, repo.gitEnv, this.abort.signal);
@@ -881,6 +931,7 @@ export class Watcher {
 
   private async listen(address: string): Promise<void> {
     registerSecret(this.options.webhookSecret);
+    registerSecret(this.options.uiToken);
     this.server = await startServer(parseListenAddress(address), {
       log: this.log,
       webhookSecret: this.options.webhookSecret,
@@ -894,8 +945,13 @@ export class Watcher {
       }),
       push: (event) => this.trigger(event),
       webhookOutcome: (outcome) => this.metrics.webhooks.inc({ outcome }),
+      ui: {
+        source: this.statusSource(),
+        pollNow: (display) => this.pollNow(display),
+        token: this.options.uiToken,
+      },
     });
-    this.log.info(`serving /healthz, /metrics and /webhook on ${this.server.url}`);
+    this.log.info(`serving the status pages, /healthz, /metrics and /webhook on ${this.server.url}`);
   }
 }
 

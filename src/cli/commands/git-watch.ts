@@ -7,7 +7,8 @@ import { DEFAULT_JOB_SUMMARY, type JobSource } from '../../watch/job.js';
 import { defaultStateDir } from '../../watch/journal.js';
 import type { Runner } from '../../watch/runners/runner.js';
 import type { RunRecord } from '../../watch/runs.js';
-import { readRunLog, readStatus, type WatchStatus } from '../../watch/status.js';
+import { diskSource, readRunLog, statusOf, type WatchStatus } from '../../watch/status.js';
+import { MIN_TOKEN_LENGTH } from '../../watch/ui/index.js';
 import { Watcher } from '../../watch/watcher.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
@@ -194,8 +195,20 @@ export const spec: CommandSpec = {
       placeholder: 'ADDR',
       env: 'GIT_WATCH_LISTEN',
       description:
-        'Serve GET /healthz, GET /metrics (Prometheus) and POST /webhook on ADDR: PORT or :PORT (127.0.0.1), ' +
-        'HOST:PORT, [IPv6]:PORT; port 0 picks a free one (the address is logged).',
+        'Serve the status pages (GET /: repositories, runs and live logs in a browser; JSON under /api/), GET ' +
+        '/healthz, GET /metrics (Prometheus) and POST /webhook on ADDR: PORT or :PORT (127.0.0.1), HOST:PORT, ' +
+        '[IPv6]:PORT; port 0 picks a free one (the address is logged).',
+    },
+    {
+      name: 'ui-token',
+      type: 'string',
+      placeholder: 'TOKEN',
+      secret: true,
+      env: 'GIT_WATCH_UI_TOKEN',
+      description:
+        `With --listen: allow the status pages' actions ("poll now") from other machines to whoever signs in with ` +
+        `this token (at least ${MIN_TOKEN_LENGTH} characters), or sends it as "Authorization: Bearer TOKEN". ` +
+        'Without it actions are allowed only from this machine and the pages are read-only elsewhere.',
     },
     {
       name: 'webhook-secret',
@@ -260,6 +273,15 @@ export const spec: CommandSpec = {
       'duat git-watch status lists each repository (last commit seen, last run and its result, next poll) and the ' +
         "recent runs; duat git-watch logs RUN prints a run's output (RUN: its id or a unique prefix of 4 or more " +
         'characters). Both read the state directory (the same -persistent-state-dir) and work while git-watch runs.',
+    ],
+    [
+      'Status pages',
+      'With --listen, http://ADDR/ shows the same in a browser: every repository (last commit with author and ' +
+        'subject, last run, next poll, back-off), the runs newest first (50 a page), and each run with its log, ' +
+        'which follows the job live while it runs. The JSON API under /api/ (status, repos, runs, runs/ID, ' +
+        'runs/ID/log) serves the data that status --json prints. "Poll now" is allowed from this machine, or ' +
+        'elsewhere with --ui-token; every action checks the Origin header and a per-session CSRF token. ' +
+        'Everything is built in: no CDN, no fonts or scripts from elsewhere; the pages work without JavaScript.',
     ],
     [
       'Differences from the original',
@@ -339,6 +361,20 @@ function jobSourceOf(args: ParsedArgs): JobSource {
   return { kind: 'default' };
 }
 
+function uiTokenOf(args: ParsedArgs): string | undefined {
+  const token = (args.flags['ui-token'] as string | undefined) || undefined;
+  if (token === undefined) return undefined;
+  if (args.flags.listen === undefined)
+    throw new UsageError('--ui-token goes with --listen', {
+      hint: 'add --listen ADDR to serve the status pages',
+    });
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new UsageError(`--ui-token must be at least ${MIN_TOKEN_LENGTH} characters`, {
+      hint: 'make one with: openssl rand -hex 24',
+    });
+  return token;
+}
+
 function clock(): string {
   const now = new Date();
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -379,6 +415,7 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
     keepWorkspaces: args.flags.debug === true,
     listen: args.flags.listen as string | undefined,
     webhookSecret: args.flags['webhook-secret'] as string | undefined,
+    uiToken: uiTokenOf(args),
     env: io.env,
     log,
   });
@@ -493,7 +530,8 @@ export function formatStatus(status: WatchStatus, now = Date.now()): string {
 function runStatus(args: ParsedArgs, io: CommandIO): number {
   if (args.positionals.length > 1)
     throw new UsageError('status takes no arguments', { hint: 'duat git-watch status [--json]' });
-  const status = readStatus(stateDirOf(args, io));
+  // The same data function as GET /api/status of a running git-watch's --listen server.
+  const status = statusOf(diskSource(stateDirOf(args, io)));
   io.out(args.flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
   return 0;
 }

@@ -1,0 +1,244 @@
+/**
+ * Who may act, and proof that an action was meant. The pages are read-only for everyone who can reach
+ * them; actions ("poll now") are allowed to a browser on this machine, or to anyone who knows the
+ * --ui-token (signed in once, or sent as `Authorization: Bearer TOKEN` by a script).
+ *
+ * Any page open in the same browser can send a POST to 127.0.0.1, with our cookies attached (another
+ * port of 127.0.0.1 is even the same site, so SameSite does not stop it). Every action therefore needs:
+ *   - an Origin header (or, without one, a Referer) naming this server, and
+ *   - the session's CSRF token: an HMAC of the session id under a key made at start, which a page of
+ *     another origin cannot read.
+ * A request whose Host header is not a loopback name, on a server bound to loopback, is refused outright
+ * (a DNS-rebinding page would send its own host name). "On this machine" means: the peer is a loopback
+ * address, the request names a loopback host, and no proxy header says it came from elsewhere.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+
+/** The Content-Security-Policy of every page: our own script and stylesheet only, nothing inline. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/** Headers every status page and API answer carries. */
+export function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
+
+/** 127.0.0.0/8, ::1, and IPv4-mapped loopback (::ffff:127.x.y.z). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.toLowerCase().replace(/^\[|\]$/g, '');
+  if (a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
+  const v4 = a.startsWith('::ffff:') ? a.slice(7) : a;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/** The host name of a Host header value (`name:port`, `[v6]:port`), lower-cased. */
+export function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const h = host.trim().toLowerCase();
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(h);
+  if (v6) return v6[1];
+  const match = /^([^:]+)(?::\d+)?$/.exec(h);
+  return match ? match[1] : undefined;
+}
+
+/** Host names that only ever mean this machine. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = hostName(host);
+  if (name === undefined) return false;
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
+}
+
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
+
+/** A request from a browser or program on this machine, not relayed by a proxy. */
+export function isLocalRequest(req: IncomingMessage): boolean {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) return false;
+  if (PROXY_HEADERS.some((h) => req.headers[h] !== undefined)) return false;
+  return isLoopbackHost(req.headers.host);
+}
+
+/** Whether the pages may be served for this Host at all (see the module comment: DNS rebinding). */
+export function hostAllowed(req: IncomingMessage, boundToLoopback: boolean): boolean {
+  const host = req.headers.host;
+  if (host === undefined || hostName(host) === undefined) return false;
+  return !boundToLoopback || isLoopbackHost(host);
+}
+
+/** The origins a same-origin browser request to this server can carry. */
+export function expectedOrigins(req: IncomingMessage): string[] {
+  const origins: string[] = [];
+  const host = req.headers.host?.trim().toLowerCase();
+  if (host) origins.push(`http://${host}`, `https://${host}`);
+  // Behind a reverse proxy the browser sees the proxy's origin. A page of another origin cannot add
+  // this header to a cross-origin request (it is not CORS-safelisted), so honouring it is safe.
+  const forwardedHost = req.headers['x-forwarded-host'];
+  if (typeof forwardedHost === 'string' && forwardedHost.trim() !== '') {
+    const proto = String(req.headers['x-forwarded-proto'] ?? 'https')
+      .split(',')[0]
+      ?.trim()
+      .toLowerCase();
+    origins.push(
+      `${proto === 'http' ? 'http' : 'https'}://${forwardedHost.split(',')[0]?.trim().toLowerCase()}`,
+    );
+  }
+  return origins;
+}
+
+/** Where the request says it comes from: its Origin, else the origin of its Referer, else undefined. */
+export function requestOrigin(req: IncomingMessage): string | undefined {
+  const origin = req.headers.origin;
+  if (typeof origin === 'string' && origin !== '') return origin.toLowerCase();
+  const referer = req.headers.referer;
+  if (typeof referer === 'string' && referer !== '') {
+    try {
+      return new URL(referer).origin.toLowerCase();
+    } catch {
+      return 'invalid';
+    }
+  }
+  return undefined;
+}
+
+export function sameOrigin(req: IncomingMessage): boolean {
+  const origin = requestOrigin(req);
+  return origin !== undefined && expectedOrigins(req).includes(origin);
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const name = part.slice(0, eq).trim();
+    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export interface Session {
+  readonly id: string;
+  /** The CSRF token of this session, for forms (field `csrf`) and scripts (header X-CSRF-Token). */
+  readonly csrf: string;
+  /** Signed in with the UI token. */
+  readonly signedIn: boolean;
+  /** Set-Cookie headers to send (a new session, or a change of sign-in). */
+  readonly setCookies: string[];
+}
+
+/**
+ * Sessions without server-side storage: the session id is a random cookie, its CSRF token and its
+ * signed-in mark are HMACs of it under a key made when the server starts (a restart signs everyone out).
+ * Cookie names carry the server's port: cookies are per host, not per port, and two git-watch servers on
+ * one machine must not overwrite each other's session.
+ */
+export class Sessions {
+  private readonly key = randomBytes(32);
+  private readonly token: string | undefined;
+
+  constructor(token: string | undefined) {
+    this.token = token || undefined;
+  }
+
+  get tokenRequired(): boolean {
+    return this.token !== undefined;
+  }
+
+  private names(req: IncomingMessage): { sid: string; auth: string } {
+    const port = req.socket.localPort ?? 0;
+    return { sid: `duat_sid_${port}`, auth: `duat_auth_${port}` };
+  }
+
+  private mac(purpose: string, id: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}\n${id}`).digest('base64url');
+  }
+
+  private cookie(name: string, value: string, maxAge?: number): string {
+    const age = maxAge === undefined ? '' : `; Max-Age=${maxAge}`;
+    return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict${age}`;
+  }
+
+  /** The request's session, or a new one (whose cookie must be set on the answer). */
+  session(req: IncomingMessage): Session {
+    const names = this.names(req);
+    const cookies = parseCookies(req.headers.cookie);
+    const given = cookies.get(names.sid);
+    if (given !== undefined && SESSION_ID.test(given)) {
+      const auth = cookies.get(names.auth);
+      return {
+        id: given,
+        csrf: this.mac('csrf', given),
+        signedIn: this.token !== undefined && auth !== undefined && safeEqual(auth, this.mac('auth', given)),
+        setCookies: [],
+      };
+    }
+    const id = randomBytes(32).toString('base64url');
+    return { id, csrf: this.mac('csrf', id), signedIn: false, setCookies: [this.cookie(names.sid, id)] };
+  }
+
+  /** The CSRF token a form or script sent matches the session's. */
+  csrfValid(session: Session, sent: string | undefined): boolean {
+    return sent !== undefined && safeEqual(sent, session.csrf);
+  }
+
+  /** True when `candidate` is the UI token. */
+  tokenMatches(candidate: string | undefined): boolean {
+    return this.token !== undefined && candidate !== undefined && safeEqual(candidate, this.token);
+  }
+
+  /** `Authorization: Bearer TOKEN` with the UI token. */
+  bearer(req: IncomingMessage): boolean {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    return this.tokenMatches(match?.[1]);
+  }
+
+  signInCookie(req: IncomingMessage, session: Session): string {
+    return this.cookie(this.names(req).auth, this.mac('auth', session.id));
+  }
+
+  signOutCookie(req: IncomingMessage): string {
+    return this.cookie(this.names(req).auth, '', 0);
+  }
+}
+
+/** Failed sign-ins: more than `limit` in a minute and further tries are refused until it passes. */
+export class SignInLimiter {
+  private failures: number[] = [];
+  constructor(private readonly limit = 10) {}
+  blocked(now = Date.now()): boolean {
+    this.failures = this.failures.filter((t) => now - t < 60_000);
+    return this.failures.length >= this.limit;
+  }
+  failed(now = Date.now()): void {
+    this.failures.push(now);
+  }
+}
+
+export function setCookies(res: ServerResponse, cookies: readonly string[]): void {
+  if (cookies.length > 0) res.setHeader('set-cookie', [...cookies]);
+}
