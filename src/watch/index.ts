@@ -46,11 +46,17 @@ export { LocalRunner } from './runners/local.js';
 export type { JobSpec, Recovery, RunHandle, Runner, RunOutcome, RunPhase } from './runners/runner.js';
 export { MAX_ATTEMPTS, type RunRecord, type RunState, runId } from './runs.js';
 export {
+  diskSource,
   findRun,
+  listRepositories,
+  listRuns,
   type RepoStatus,
   type RunLog,
   readRunLog,
   readStatus,
+  runLogOf,
+  type StatusSource,
+  statusOf,
   type WatcherSnapshot,
   type WatchStatus,
 } from './status.js';

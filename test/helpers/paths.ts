@@ -14,5 +14,13 @@ function findRoot(): string {
 }
 
 export const repoRoot = findRoot();
-export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+/**
+ * The command as shipped: the bundle package.json's "bin" points at (`npm run build` makes it from the
+ * compiled sources; `npm test` builds first). DUAT_TEST_CLI=src runs the unbundled compile instead,
+ * for a quick loop after `npx tsc`.
+ */
+export const cliPath =
+  process.env.DUAT_TEST_CLI === 'src'
+    ? join(repoRoot, 'dist', 'src', 'cli', 'main.js')
+    : join(repoRoot, 'dist', 'bin', 'duat.js');
 export const libraryPath = join(repoRoot, 'dist', 'src', 'index.js');

@@ -4,7 +4,7 @@
  * into fixtures/go-exec-tests.json; Go's test data (tVal, a *T struct with fields and methods) is
  * rebuilt here with GoObject. Go types the value model cannot express (channels, iterators,
  * pointers to basic types, non-empty interfaces, maps with non-string keys, methods on nil
- * receivers) are skipped with the reason.
+ * receivers) are not run: they are listed with their reason and counted in a test of their own.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -303,11 +303,27 @@ test('the Go execTests table is present', () => {
   assert.ok(execTests.length >= 350);
 });
 
+/** Cases whose Go data the value model cannot express, with why: not run, but counted below. */
+const outsideModel = new Map<string, string>();
 for (const c of execTests) {
-  const reason = SKIP[c.name] ?? modelGap(c);
+  const reason =
+    SKIP[c.name] ??
+    modelGap(c) ??
+    (DATA[c.data] === undefined && c.data !== 'nil' ? `no model for ${c.data}` : undefined);
+  if (reason !== undefined) outsideModel.set(`${c.name}: ${c.input}`, reason);
+}
+
+test('the Go execTests outside the value model are the known ones, each with its reason', () => {
+  // Go data built from channels, iterators, pointers to basic types, non-empty interfaces... (see
+  // the header). If this number changes, a case moved in or out of what the model can express.
+  assert.equal(outsideModel.size, 49, [...outsideModel].map(([k, v]) => `${k} (${v})`).join('\n'));
+  for (const reason of outsideModel.values()) assert.ok(reason.length > 0);
+});
+
+for (const c of execTests) {
   const data = DATA[c.data];
-  const skip = reason ?? (data === undefined && c.data !== 'nil' ? `no model for ${c.data}` : undefined);
-  test(`Go execTests: ${c.name}: ${c.input}`, { skip }, () => {
+  if (outsideModel.has(`${c.name}: ${c.input}`)) continue;
+  test(`Go execTests: ${c.name}: ${c.input}`, () => {
     const tmpl = new Template(c.name).funcs(funcs).parse(c.input);
     let out: string;
     try {
