@@ -1,12 +1,3 @@
-/**
- * The lexer of Go's text/template (text/template/parse/lex.go), ported state for state, plus the
- * literal decoders the parser needs from Go's strconv (Unquote, UnquoteChar, ParseInt, ParseUint,
- * ParseFloat with base prefixes and `_` separators).
- *
- * Positions are UTF-16 offsets into the JS string; the error reporter converts them to Go's byte
- * columns. Runes are decoded by code point as Go decodes UTF-8.
- */
-import { fromBytes } from './funcs/text/utf8.js';
 import { isPrint, quote } from './strconv.js';
 import { byteLength } from './utf8.js';
 
@@ -714,54 +705,6 @@ export function unquoteChar(s: string, i: number, quoteChar: number): UnquotedCh
       throw new GoSyntaxError();
   }
   return { value, multibyte: false, next: j };
-}
-
-/**
- * strconv.Unquote for the "..." and `...` literals of templates; throws GoSyntaxError on bad input.
- * Escapes such as "\xff" can make invalid UTF-8, which a JS string cannot hold: as everywhere in the
- * engine (funcs/text/utf8.ts), each such byte is kept as a lone surrogate U+DC80..U+DCFF, so Go's
- * bytes can be written back out.
- */
-export function unquote(s: string): string {
-  if (s.length < 2) throw new GoSyntaxError();
-  const q = s.charCodeAt(0);
-  const end = s.indexOf(s[0] as string, 1);
-  if (end < 0) throw new GoSyntaxError();
-  if (q === 0x60) {
-    if (end !== s.length - 1) throw new GoSyntaxError();
-    const body = s.slice(1, end);
-    // Carriage returns inside raw string literals are discarded.
-    return body.includes('\r') ? body.replaceAll('\r', '') : body;
-  }
-  if (q !== 0x22 && q !== 0x27) throw new GoSyntaxError();
-  const quick = s.slice(0, end + 1);
-  if (!quick.includes('\\') && !quick.includes('\n') && q === 0x22) {
-    if (end !== s.length - 1) throw new GoSyntaxError();
-    return s.slice(1, end);
-  }
-  const bytes: number[] = [];
-  let i = 1;
-  while (i < s.length && s.charCodeAt(i) !== q) {
-    if (s.charCodeAt(i) === 10) throw new GoSyntaxError();
-    const c = unquoteChar(s, i, q);
-    i = c.next;
-    if (c.value < 0x80 || !c.multibyte) {
-      bytes.push(c.value);
-    } else {
-      pushUtf8(bytes, c.value);
-    }
-    if (q === 0x27) break;
-  }
-  if (!(i < s.length && s.charCodeAt(i) === q)) throw new GoSyntaxError();
-  if (i + 1 !== s.length) throw new GoSyntaxError();
-  return fromBytes(Uint8Array.from(bytes));
-}
-
-function pushUtf8(out: number[], r: number): void {
-  if (r < 0x80) out.push(r);
-  else if (r < 0x800) out.push(0xc0 | (r >> 6), 0x80 | (r & 0x3f));
-  else if (r < 0x10000) out.push(0xe0 | (r >> 12), 0x80 | ((r >> 6) & 0x3f), 0x80 | (r & 0x3f));
-  else out.push(0xf0 | (r >> 18), 0x80 | ((r >> 12) & 0x3f), 0x80 | ((r >> 6) & 0x3f), 0x80 | (r & 0x3f));
 }
 
 // ---- strconv number parsing (base 0, as the template parser calls it) --------------------------

@@ -12,7 +12,6 @@ import {
   parseFloat64,
   parseInt64,
   parseUint,
-  unquote,
   unquoteChar,
 } from './lex.js';
 import {
@@ -42,7 +41,7 @@ import {
   type TreeRef,
   VariableNode,
 } from './node.js';
-import { quote } from './strconv.js';
+import { quote, unquote } from './strconv.js';
 
 /** Go's maxStackDepth: the deepest nesting of parenthesised pipelines the parser accepts. */
 export const MAX_PAREN_DEPTH = 10000;
