@@ -8,7 +8,7 @@ import { htmlEscapeString, jsEscapeString, urlQueryEscape } from './escape.js';
 import { sprint, sprintf, sprintln } from './gofmt.js';
 import { utf8Length } from './lex.js';
 import { capOf, sliceWithinCap } from './slicecap.js';
-import { fromBytes, toBytes } from './utf8.js';
+import { compareGoStrings, fromBytes, toBytes } from './utf8.js';
 import {
   defineFunc,
   elemType,
@@ -482,29 +482,7 @@ function ge(arg1: Value, arg2: Value): Value {
   return !lt(arg1, arg2);
 }
 
-/**
- * Go's string ordering: bytewise on UTF-8. JS code unit order agrees except around surrogates (code
- * points from U+10000, and escaped bytes of invalid UTF-8), which are compared as bytes.
- */
-export function compareGoStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca !== cb) {
-      if ((ca >= 0xd800 && ca <= 0xdfff) || (cb >= 0xd800 && cb <= 0xdfff))
-        return compareByteArrays(toBytes(a), toBytes(b));
-      return ca - cb;
-    }
-  }
-  return a.length - b.length;
-}
-
-function compareByteArrays(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
-}
+export { compareGoStrings };
 
 // ---- the table --------------------------------------------------------------------------------------
 

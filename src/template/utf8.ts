@@ -189,3 +189,29 @@ export class ByteBuilder {
     return fromBytes(Uint8Array.from(this.bytes));
   }
 }
+
+/**
+ * Go's string ordering: bytewise on UTF-8, so code point order, with an escaped invalid byte ordered
+ * by its byte value. JS code unit order agrees except around surrogates (code points from U+10000,
+ * and escaped bytes), which are compared as bytes. Returns -1, 0 or 1.
+ */
+export function compareGoStrings(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca !== cb) {
+      if ((ca >= 0xd800 && ca <= 0xdfff) || (cb >= 0xd800 && cb <= 0xdfff)) {
+        return compareByteArrays(toBytes(a), toBytes(b));
+      }
+      return ca < cb ? -1 : 1;
+    }
+  }
+  return Math.sign(a.length - b.length);
+}
+
+function compareByteArrays(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number) ? -1 : 1;
+  return Math.sign(a.length - b.length);
+}

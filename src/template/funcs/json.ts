@@ -19,7 +19,7 @@
 import { GoNamedInt, GoTime, strictRFC3339 } from '../gotime.js';
 import { appendedCap, withCap } from '../slicecap.js';
 import { formatFloat, quote } from '../strconv.js';
-import { toBytes } from '../utf8.js';
+import { compareGoStrings, toBytes } from '../utf8.js';
 import {
   defineFunc,
   FuncError,
@@ -126,20 +126,8 @@ function jsonFloat(f: number, bits: 32 | 64): string {
   return b;
 }
 
-/** Compares strings by their UTF-8 bytes (Go's strings.Compare). */
-export function compareUTF8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    // Surrogates (U+10000 and up) sort after U+E000..U+FFFF in UTF-8.
-    const ka = ca >= 0xd800 && ca <= 0xdfff ? ca + 0x2000 : ca >= 0xe000 ? ca - 0x800 : ca;
-    const kb = cb >= 0xd800 && cb <= 0xdfff ? cb + 0x2000 : cb >= 0xe000 ? cb - 0x800 : cb;
-    return ka < kb ? -1 : 1;
-  }
-  return a.length - b.length;
-}
+/** Map keys in the order encoding/json sorts them (Go's string order, see utf8.ts). */
+export { compareGoStrings as compareUTF8 } from '../utf8.js';
 
 /**
  * The text of a GoObject that implements encoding.TextMarshaler (other than time.Time, which each
@@ -268,7 +256,7 @@ class Encoder {
   }
 
   private object(v: GoMap, level: number, sorted = true): string {
-    const keys = sorted ? [...v.keys()].sort(compareUTF8) : [...v.keys()];
+    const keys = sorted ? [...v.keys()].sort(compareGoStrings) : [...v.keys()];
     if (keys.length === 0) return '{}';
     const colon = this.opts.indent === undefined ? ':' : ': ';
     const items = keys.map(

@@ -117,16 +117,6 @@ export function replaceAll(s: string, old: string, replacement: string): string 
 }
 
 /** Go's string comparison (byte-wise, so code point order; invalid bytes by their byte value). */
-export function compareStrings(a: string, b: string): number {
-  if (isASCII(a) && isASCII(b)) return a < b ? -1 : a > b ? 1 : 0;
-  const x = toBytes(a);
-  const y = toBytes(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const d = (x[i] as number) - (y[i] as number);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
+export { compareGoStrings as compareStrings } from '../../utf8.js';
 
 export { goRune };
