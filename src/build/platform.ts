@@ -4,6 +4,7 @@
  * ScrubForDocker did, and for arm the GOARM variant is appended to the arch (`arm7`).
  */
 import { UsageError } from '../core/errors.js';
+import { scrubForDocker } from '../core/names.js';
 
 export interface Platform {
   readonly goos: string;
@@ -58,14 +59,10 @@ export function resolvePlatforms(
 /**
  * The original's ScrubForDocker: characters outside [0-9A-Za-z._-] become '-', then lower case.
  */
-export function scrubCommandName(name: string): string {
-  let out = '';
-  for (const ch of name) out += /^[0-9A-Za-z._-]$/.test(ch) ? ch : '-';
-  return out.toLowerCase();
-}
+export const scrubCommandName = scrubForDocker;
 
 /**
- * The file name of a Go artifact: `<command>-<goos>-<goarch>[GOARM]`, plus `.exe` for windows (which
+ * The file name of a Go artifact: `<command>-<version>-<goos>-<goarch>[GOARM]`, plus `.exe` for windows (which
  * the original, never building for windows, did not add).
  */
 export function artifactName(command: string, version: string, platform: Platform): string {
