@@ -27,10 +27,15 @@ if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
 fi
 
+# The suite runs on the Node found on PATH (Node 20, duat's oldest supported line, on CI) and then on
+# the current LTS, from scripts/node-lts.sh (cached under $DUAT_TEST_CACHE). A failure on either
+# fails the run.
 if ! need_cmd node || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
-  echo "Node.js 20 or later is required" >&2
+  echo "Node.js 20.16 or later is required (found: $(node -v 2>/dev/null || echo none))" >&2
   exit 1
 fi
+step "Node LTS for the second run"
+NODE_LTS_BIN="$(bash scripts/node-lts.sh)"
 
 # npm packages: reinstall only when package-lock.json changed since the last install.
 stamp="node_modules/.duat-lock-sha"
@@ -49,5 +54,15 @@ step "Kubernetes control plane for the tests"
 bash scripts/k8s-control-plane.sh >/dev/null
 # ---- end of Kubernetes control plane
 
-step "npm test"
-npm test
+# Both runs go ahead even when the first fails, so one CI run shows every version's failures.
+failed=()
+step "npm test on Node $(node -v)"
+npm test || failed+=("$(node -v)")
+if [ "$("$NODE_LTS_BIN/node" -v)" != "$(node -v)" ]; then
+  step "npm test on Node $("$NODE_LTS_BIN/node" -v)"
+  PATH="$NODE_LTS_BIN:$PATH" npm test || failed+=("$("$NODE_LTS_BIN/node" -v)")
+fi
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "tests failed on Node ${failed[*]}" >&2
+  exit 1
+fi
