@@ -39,7 +39,10 @@ describe('supported Node versions', () => {
 
   it('include the versions the tests run on', () => {
     for (const version of TESTED) {
-      assert.ok(semver.satisfies(version, pkg.engines.node), `engines.node ${pkg.engines.node} excludes ${version}`);
+      assert.ok(
+        semver.satisfies(version, pkg.engines.node),
+        `engines.node ${pkg.engines.node} excludes ${version}`,
+      );
     }
   });
 
@@ -50,7 +53,9 @@ describe('supported Node versions', () => {
       if (path === '' || !range) continue;
       for (const version of [floor?.version ?? '0.0.0', ...TESTED]) {
         if (!semver.satisfies(version, range)) {
-          refusing.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}, not ${version}`);
+          refusing.push(
+            `${path.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}, not ${version}`,
+          );
         }
       }
     }
