@@ -28,7 +28,11 @@ const seed = envInt('DUAT_FUZZ_SEED', randomSeed());
 const count = envInt('DUAT_FUZZ_CASES', 1500);
 /** Wall-clock cap for the mutated cases, so the test stays a few seconds long on a slow engine. */
 const budgetMs = envInt('DUAT_FUZZ_BUDGET_MS', 20_000);
-const LIMIT_MS = 2000;
+/**
+ * What only a hang exceeds. Not a speed target: the 100000-deep recursions of the pathological cases
+ * take 1-3 s on a loaded 2-core machine (more on Node 20 than on 24), so a tight limit only flakes.
+ */
+const LIMIT_MS = 30_000;
 
 function mutatedCase(index: number): TemplateCase {
   const base = generateCase(seed, index);
