@@ -77,8 +77,6 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** The stream is given up (an error) after this long without data. */
   readonly idleTimeoutMs?: number;
-  /** Called when the server has accepted the stream (a 2xx answer), before any line. */
-  readonly onOpen?: () => void;
 }
 
 export interface ClusterOptions {
@@ -319,7 +317,6 @@ export class KubeClient {
           res.on('error', (err) => settle(err));
           return;
         }
-        options.onOpen?.();
         let rest = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {

@@ -55,13 +55,6 @@ export async function watchLoop(
   let retry = retryMin;
   let down: string | undefined;
   const selectors = { labelSelector: target.labelSelector, fieldSelector: target.fieldSelector };
-  // The API server is back as soon as it answers a list or accepts a watch: a quiet watch (nothing
-  // changes while a Job runs) may stay open for minutes, so the outage ends when it opens.
-  const answered = () => {
-    if (down === undefined) return;
-    down = undefined;
-    handlers.reconnected?.();
-  };
   while (!signal.aborted) {
     try {
       if (resourceVersion === undefined) {
@@ -74,7 +67,10 @@ export async function watchLoop(
           },
         );
         resourceVersion = list.metadata?.resourceVersion;
-        answered();
+        if (down !== undefined) {
+          down = undefined;
+          handlers.reconnected?.();
+        }
         handlers.sync(list.items ?? []);
       }
       let gone = false;
@@ -115,14 +111,16 @@ export async function watchLoop(
             },
             signal,
             idleTimeoutMs: (watchSeconds + 30) * 1000,
-            onOpen: answered,
           },
         )
         .catch((err: unknown) => {
           if (gone) resourceVersion = undefined;
           else throw err;
         });
-      answered();
+      if (down !== undefined) {
+        down = undefined;
+        handlers.reconnected?.();
+      }
       retry = retryMin;
     } catch (err) {
       if (signal.aborted) return;
