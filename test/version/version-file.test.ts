@@ -151,10 +151,16 @@ describe('Markdown <repo-version> tags', () => {
     assert.equal(readVersion(join(dir, 'b.md')).version, '1.2.0');
   });
 
-  it('reads a version with blanks inside the tag', (t) => {
+  it('reads a version with blanks inside the tag, and drops them when rewriting', (t) => {
     const dir = tempDir(t);
     const path = file(dir, 'README.md', '<repo-version> 1.2.3 </repo-version>\n');
     assert.equal(readVersion(path).version, '1.2.3');
+    bumpPatch(path);
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      '<repo-version>1.2.4</repo-version>\n',
+      'the rewrite drops the blanks',
+    );
   });
 
   it('does not rewrite a file whose version does not change', (t) => {
