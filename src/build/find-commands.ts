@@ -88,7 +88,7 @@ function goCommandOf(pkg: GoPackage, gopath: boolean): GoCommand {
 }
 
 /** The environment that makes go work in GOPATH mode. */
-export function gopathEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function gopathEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, GO111MODULE: 'off' };
 }
 

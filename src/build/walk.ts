@@ -1,8 +1,8 @@
 /**
  * Walking a folder tree for the roots `go list ./...` cannot see from above — nested Go modules — and
  * for npm packages with a `bin`, and whether any Go file lies outside every module (a GOPATH project).
- * Folders are skipped as the go tool skips them (vendor, testdata, names
- * starting with `.` or `_`), plus node_modules; symbolic links are not followed.
+ * Folders are skipped as the go tool skips them (vendor, testdata, names starting with `.` or `_`),
+ * plus node_modules; symbolic links are not followed.
  */
 import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
