@@ -10,7 +10,7 @@ import { DuatError, errorMessage, UsageError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { type Artifact, fileDigest, formatSize } from './artifact.js';
 import { type BuildCommand, displayDir, type GoCommand, type NpmCommand } from './find-commands.js';
-import { createStampChooser, goBuildInvocation } from './go-build.js';
+import { createStampChooser, goBuildInvocation, stampRootOf } from './go-build.js';
 import { goEnv, goOutput, runGoCommand } from './go-tool.js';
 import { npmTarballName, packNpm } from './npm-package.js';
 import { prepareOutputDir } from './output-dir.js';
@@ -194,7 +194,7 @@ export async function build(
     if (task.kind === 'go') {
       const invocation = goBuildInvocation(task.command, task.platform, task.file, {
         ...settings,
-        stamps: chooseStamps(task.command.module),
+        stamps: chooseStamps(stampRootOf(task.command)),
       });
       for (const stamp of invocation.unset) {
         const key = `${stamp.pkg}.${stamp.variable}`;

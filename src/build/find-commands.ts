@@ -2,6 +2,8 @@
  * Finding what to build. A Go command is a folder holding a `main` package (found with `go list`,
  * honouring build tags); an npm command is a folder whose package.json has a `bin`. With `recursive`,
  * every such folder below the given ones, nested Go modules included; otherwise the given folders.
+ * Go code with no go.mod at or above it (a GOPATH project, as the original 0.13.0 itself) is listed and
+ * built in GOPATH mode (GO111MODULE=off), unless GO111MODULE=on forbids it.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -20,6 +22,8 @@ export interface GoCommand {
   readonly importPath: string;
   /** The module holding it (undefined outside module mode). */
   readonly module: GoModuleRef | undefined;
+  /** No go.mod at or above it: listed and built with GO111MODULE=off. */
+  readonly gopath: boolean;
 }
 
 export interface NpmCommand {
@@ -72,14 +76,35 @@ function holdsGoFiles(dir: string): boolean {
   }
 }
 
-function goCommandOf(pkg: GoPackage): GoCommand {
+function goCommandOf(pkg: GoPackage, gopath: boolean): GoCommand {
   return {
     kind: 'go',
     name: basename(pkg.dir),
     dir: pkg.dir,
     importPath: pkg.importPath,
-    module: pkg.module,
+    module: gopath ? undefined : pkg.module,
+    gopath,
   };
+}
+
+/** The environment that makes go work in GOPATH mode. */
+function gopathEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, GO111MODULE: 'off' };
+}
+
+/** GOPATH mode for Go code outside any module; refused, naming the real reason, with GO111MODULE=on. */
+function enterGopathMode(shown: string, env: NodeJS.ProcessEnv, log: Logger): NodeJS.ProcessEnv {
+  if (env.GO111MODULE?.trim().toLowerCase() === 'on') {
+    throw new DuatError(
+      'holds Go code but no go.mod at or above it, and GO111MODULE=on forbids GOPATH mode',
+      {
+        file: shown,
+        hint: 'create the module with `go mod init MODULE-PATH`, or unset GO111MODULE to build it in GOPATH mode',
+      },
+    );
+  }
+  log.warn(`${shown}: no go.mod at or above it: building its Go code in GOPATH mode (GO111MODULE=off)`);
+  return gopathEnv(env);
 }
 
 function npmCommandOf(dir: string): NpmCommand | undefined {
@@ -94,14 +119,28 @@ function npmCommandOf(dir: string): NpmCommand | undefined {
   return { kind: 'npm', name: info.name, dir };
 }
 
-async function findBelow(root: string, options: FindCommandsOptions, env: NodeJS.ProcessEnv, log: Logger) {
+async function findBelow(
+  root: string,
+  shown: string,
+  options: FindCommandsOptions,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+) {
   const found: BuildCommand[] = [];
   const tree = walkProjectTree(root);
-  const goRoots = [...(underGoModule(root) ? [root] : []), ...tree.moduleRoots.filter((d) => d !== root)];
-  for (const goRoot of goRoots) {
-    const packages = await listGoPackages(goRoot, ['./...'], { tags: options.tags, env });
+  const inModule = underGoModule(root);
+  const searches = [...(inModule ? [root] : []), ...tree.moduleRoots.filter((d) => d !== root)].map(
+    (dir) => ({ dir, gopath: false, env }),
+  );
+  if (!inModule && tree.goOutsideModules) {
+    searches.push({ dir: root, gopath: true, env: enterGopathMode(shown, env, log) });
+  }
+  for (const search of searches) {
+    const packages = await listGoPackages(search.dir, ['./...'], { tags: options.tags, env: search.env });
     for (const pkg of packages) {
-      if (pkg.name === 'main') found.push(goCommandOf(pkg));
+      // In GOPATH mode go.mod files are ignored: the nested modules' packages were listed already.
+      if (search.gopath && underGoModule(pkg.dir)) continue;
+      if (pkg.name === 'main') found.push(goCommandOf(pkg, search.gopath));
       else if (pkg.error !== undefined) log.warn(`skipping ${pkg.dir || pkg.importPath}: ${pkg.error}`);
     }
   }
@@ -112,13 +151,21 @@ async function findBelow(root: string, options: FindCommandsOptions, env: NodeJS
   return found;
 }
 
-async function findIn(dir: string, shown: string, options: FindCommandsOptions, env: NodeJS.ProcessEnv) {
+async function findIn(
+  dir: string,
+  shown: string,
+  options: FindCommandsOptions,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+) {
   const found: BuildCommand[] = [];
   let why = '';
   let hint = '-r searches the folders below it';
   if (holdsGoFiles(dir)) {
-    const [pkg] = await listGoPackages(dir, ['.'], { tags: options.tags, env });
-    if (pkg?.name === 'main') found.push(goCommandOf(pkg));
+    const gopath = !underGoModule(dir);
+    const goEnv = gopath ? enterGopathMode(shown, env, log) : env;
+    const [pkg] = await listGoPackages(dir, ['.'], { tags: options.tags, env: goEnv });
+    if (pkg?.name === 'main') found.push(goCommandOf(pkg, gopath));
     else if (pkg?.error !== undefined) {
       why = `: ${pkg.error}`;
       if (pkg.error.includes('build constraints')) hint = 'files behind a //go:build constraint need --tags';
@@ -149,8 +196,8 @@ export async function findCommands(
     const dir = resolve(cwd, given);
     requireFolder(dir, given);
     const found = options.recursive
-      ? await findBelow(dir, options, env, log)
-      : await findIn(dir, given, options, env);
+      ? await findBelow(dir, given, options, env, log)
+      : await findIn(dir, given, options, env, log);
     if (found.length === 0) {
       throw new DuatError('holds no Go main package and no package.json with a bin in any folder below it', {
         file: given,

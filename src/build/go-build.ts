@@ -9,7 +9,7 @@ import type { GoCommand } from './find-commands.js';
 import type { GoModuleRef } from './go-list.js';
 import type { Platform } from './platform.js';
 import { ldflagsFor, type StampSpec, type StampValues, versionPackageStamps } from './stamp.js';
-import { findVersionPackage, VERSION_VARIABLES } from './version-package.js';
+import { findVersionPackage, gopathProjectOf, VERSION_VARIABLES } from './version-package.js';
 
 export interface GoBuildSettings {
   readonly tags: readonly string[];
@@ -63,7 +63,13 @@ export function goBuildInvocation(
   if (ldflags !== '') args.push('-ldflags', ldflags);
   args.push(...settings.goFlags, '-o', output, target);
   const envOverrides = platformEnv(platform, settings.env);
+  if (command.gopath) envOverrides.GO111MODULE = 'off';
   return { cwd, args, envOverrides, env: { ...settings.env, ...envOverrides }, unset };
+}
+
+/** Where a command's stamps go: its module, or in GOPATH mode the project holding a version package. */
+export function stampRootOf(command: GoCommand): GoModuleRef | undefined {
+  return command.module ?? (command.gopath ? gopathProjectOf(command.dir, command.importPath) : undefined);
 }
 
 /**

@@ -90,21 +90,26 @@ function versionTags(gitDir: string | undefined): VersionTag[] {
     .sort((a, b) => compareVersions(a.version, b.version) || (a.name < b.name ? -1 : 1));
 }
 
-/** The next release candidate of `v` from the repository's `X.Y.Z-rc.N` tags (the original's IncRC). */
+/**
+ * The next release candidate of `v` from the repository's `X.Y.Z-rc.N` tags (the original's IncRC).
+ * N is counted as a big integer: SemVer allows numeric identifiers of any length, and one tag
+ * `rc.99999999999999999999999` must give `rc.100000000000000000000000`, not `rc.1e+23`.
+ */
 export function nextReleaseCandidate(
   v: Version,
   tags: readonly { name: string; version: Version }[],
 ): Version {
   let parts = ['rc', '1'];
-  let next = 1;
+  let next = 1n;
   for (const { version } of tags) {
     if (version.major !== v.major || version.minor !== v.minor || version.patch !== v.patch) continue;
     if (!version.prerelease.startsWith('rc.')) continue;
     const found = version.prerelease.split('.');
-    const n = Number(found[1]);
-    if (!Number.isInteger(n)) continue;
+    const counter = found[1] ?? '';
+    if (!/^[0-9]+$/.test(counter)) continue;
+    const n = BigInt(counter);
     if (n >= next) {
-      next = n + 1;
+      next = n + 1n;
       parts = [...found];
       parts[1] = String(next);
     }

@@ -94,6 +94,11 @@ export function normalizeVersion(text: string): string {
  * pre-release only clears it (1.2.3-rc.1 -> 1.2.3), which is how a release is cut from a pre-release.
  */
 export function incrementVersion(v: Version, kind: BumpKind): Version {
+  if (kind !== 'patch' || !v.prerelease) {
+    if (!Number.isSafeInteger(v[kind] + 1)) {
+      throw new DuatError(`cannot bump the ${kind} number of ${formatVersion(v)}: it would be too large`);
+    }
+  }
   switch (kind) {
     case 'major':
       return { major: v.major + 1, minor: 0, patch: 0, prerelease: '', build: '' };

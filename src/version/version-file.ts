@@ -3,11 +3,12 @@
  * the file's format; the first gives the version and all others must agree. Rewriting replaces the
  * spots' characters only, under a lock, with an atomic replace: every other byte stays.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { DuatError, describeFsError, errorMessage } from '../core/errors.js';
+import { DuatError, errorMessage } from '../core/errors.js';
 import { acquireFileLock } from '../core/lock.js';
+import { readRegularFileBounded } from './bounded-read.js';
 import { formatFor, type VersionFormat, type VersionSpot } from './formats/index.js';
 import { formatVersion, parseVersion, type Version } from './semver.js';
 import { decodeText, encodeText, type TextEncoding } from './text-codec.js';
@@ -76,14 +77,6 @@ export function findVersionFile(
   return undefined;
 }
 
-function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new DuatError(`cannot read: ${describeFsError(err)}`, { file: path, cause: err });
-  }
-}
-
 function findSpots(path: string, text: string): { format: VersionFormat; spots: VersionSpot[] } {
   const format = formatFor(path, text);
   try {
@@ -98,7 +91,7 @@ function findSpots(path: string, text: string): { format: VersionFormat; spots: 
 
 /** Reads and checks the version of one file. */
 export function loadVersionFile(path: string): VersionFile {
-  const { text, encoding } = decodeText(readBytes(path));
+  const { text, encoding } = decodeText(readRegularFileBounded(path));
   const { format, spots } = findSpots(path, text);
   const filled = spots.filter((s) => s.value !== '');
   const first = filled[0];
@@ -143,7 +136,7 @@ export function replaceSpots(text: string, spots: readonly VersionSpot[], replac
   let out = '';
   let at = 0;
   for (const spot of spots) {
-    out += text.slice(at, spot.start) + replacement;
+    out += text.slice(at, spot.start) + (spot.before ?? '') + replacement;
     at = spot.end;
   }
   return out + text.slice(at);
@@ -212,7 +205,7 @@ export function applyVersion(version: string, targets: readonly string[]): strin
     throw new DuatError('apply needs target files', { hint: 'name them with -t FILE[,FILE...]' });
   }
   const checked = targets.map((path) => {
-    const { text, encoding } = decodeText(readBytes(path));
+    const { text, encoding } = decodeText(readRegularFileBounded(path));
     const { format, spots } = findSpots(path, text);
     if (spots.length === 0) {
       throw new DuatError(`has no place for the version (looked for a ${format.name})`, {
@@ -228,7 +221,7 @@ export function applyVersion(version: string, targets: readonly string[]): strin
     const release = acquireFileLock(target.path);
     try {
       // Re-read under the lock: another process may have changed the file since the check.
-      const { text, encoding } = decodeText(readBytes(target.path));
+      const { text, encoding } = decodeText(readRegularFileBounded(target.path));
       const { spots } = findSpots(target.path, text);
       if (writeSpots({ path: target.path, text, encoding, spots }, version)) changed.push(target.path);
     } finally {

@@ -5,9 +5,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { type CliResult, runDuat } from '../helpers/cli.js';
-import { git } from '../helpers/git.js';
+import { git, initRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
-import { buildEnv, demoRepository, EPOCH, EPOCH_BUILD_TIME, hostSuffix, pathWithoutGo } from './fixtures.js';
+import {
+  buildEnv,
+  demoRepository,
+  EPOCH,
+  EPOCH_BUILD_TIME,
+  hostSuffix,
+  pathWithoutGo,
+  printingMain,
+  VERSION_PACKAGE,
+} from './fixtures.js';
 
 function repo(t: TestContext, extraFiles: Record<string, string> = {}): string {
   return demoRepository(join(tempDir(t, 'duat-build-'), 'demo'), extraFiles);
@@ -195,6 +204,35 @@ describe('duat build: Go commands', () => {
     assert.match(
       r.stderr,
       /debug: \(cd \S+ && GOOS=\S+ GOARCH=\S+ CGO_ENABLED=0 go build -trimpath -ldflags '-X example\.com\/demo\/version\.SemVer=1\.2\.3 -X example\.com\/demo\/version\.GitHash=[0-9a-f]{40} -X example\.com\/demo\/version\.BuildTime=2019-04-04_00:19:40\+0000' -o \S+ \.\/cmd\/a\)/,
+    );
+  });
+
+  it('builds a project without go.mod (GOPATH layout, as the original itself) in GOPATH mode, stamped', (t) => {
+    const gopath = join(tempDir(t, 'duat-gopath-'), 'go');
+    const dir = initRepo(join(gopath, 'src', 'example.com', 'proj'), {
+      files: {
+        'README.md': 'Version: <repo-version>0.13.0</repo-version>\n',
+        'version/version.go': VERSION_PACKAGE,
+        'cmd/hello/main.go': printingMain('example.com/proj'),
+        'lib/lib.go': 'package lib\n',
+      },
+    });
+    const host = hostSuffix();
+    const env = { GOPATH: gopath, GOFLAGS: '-buildvcs=false' };
+    const r = ok(['-r', 'cmd'], dir, env);
+    assert.equal(r.stdout, `bin/hello-0.13.0-${host}\n`);
+    assert.match(
+      r.stderr,
+      /cmd: no go\.mod at or above it: building its Go code in GOPATH mode \(GO111MODULE=off\)/,
+    );
+    const head = git(dir, 'rev-parse', 'HEAD');
+    assert.deepEqual(runBinary(join(dir, 'bin', `hello-0.13.0-${host}`)), ['0.13.0', head, EPOCH_BUILD_TIME]);
+    assert.equal(ok(['cmd/hello', '-o', 'one'], dir, env).stdout, `one/hello-0.13.0-${host}\n`);
+    // GO111MODULE=on forbids GOPATH mode: the error names the real reason, the missing go.mod.
+    assertOneLineError(
+      duat(['-r', 'cmd'], dir, { ...env, GO111MODULE: 'on' }),
+      1,
+      /^duat build: cmd: holds Go code but no go\.mod at or above it, and GO111MODULE=on forbids GOPATH mode; create the module with `go mod init MODULE-PATH`/,
     );
   });
 

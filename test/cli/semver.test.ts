@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeStamp } from '../../src/version/stamp.js';
 import { cleanEnv, runDuat } from '../helpers/cli.js';
 import { git, initRepo } from '../helpers/git.js';
+import { cliPath } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const README = 'Version : <repo-version>0.1.0</repo-version>\n';
@@ -77,6 +79,14 @@ describe('duat semver', () => {
     assert.equal(ok(['semver', 'releasecandidate'], dir), '0.1.0-rc.8\n');
   });
 
+  it('rc counts numeric identifiers of any length as integers', (t) => {
+    const dir = repo(t);
+    git(dir, 'tag', '0.1.0-rc.99999999999999999999999');
+    git(dir, 'tag', '0.1.0-rc.2');
+    assert.equal(ok(['semver', 'rc'], dir), '0.1.0-rc.100000000000000000000000\n');
+    assert.equal(ok(['semver', 'sort', '-g', '-rc'], dir), '0.1.0-rc.2\n0.1.0-rc.99999999999999999999999\n');
+  });
+
   it('sort lists version tags in semver order, releases only unless -rc', (t) => {
     const dir = repo(t);
     for (const tag of ['1.10.0', '1.2.0', 'v1.9.0', '1.10.0-rc.1', 'not-a-version']) git(dir, 'tag', tag);
@@ -135,6 +145,50 @@ describe('duat semver', () => {
       '7.0.0\n',
       'the first existing file of a list',
     );
+  });
+
+  it('-f reads a tag after other text in any file, VERSION included', (t) => {
+    const dir = repo(t);
+    writeFileSync(join(dir, 'VERSION'), 'x <repo-version>1.2.3</repo-version>\n');
+    assert.equal(ok(['semver', '-f', 'VERSION'], dir), '1.2.3\n');
+    assert.equal(ok(['semver', 'minor', '-f', 'VERSION'], dir), '1.3.0\n');
+    assert.equal(readFileSync(join(dir, 'VERSION'), 'utf8'), 'x <repo-version>1.3.0</repo-version>\n');
+  });
+
+  it('refuses a version file linked to /dev/zero at once, with one line and exit 1', (t) => {
+    const dir = repo(t);
+    symlinkSync('/dev/zero', join(dir, 'zero.md'));
+    // A bound only a hang exceeds: without the check the read never ends.
+    const r = spawnSync(process.execPath, [cliPath, 'semver', 'patch', '-f', 'zero.md'], {
+      cwd: dir,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(r.signal, null, 'it did not hang');
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      'duat semver: zero.md: cannot read: it is a character device, not a regular file; a version file must be a regular file\n',
+    );
+    assert.equal(r.stdout, '');
+  });
+
+  it('apply ignores an empty name in the -t list, as every list flag does', (t) => {
+    const dir = repo(t);
+    writeFileSync(join(dir, 'a.md'), '<repo-version>0.0.0</repo-version>');
+    assert.equal(ok(['semver', 'apply', '-t', 'a.md,'], dir), '0.1.0\n');
+    assert.equal(readFileSync(join(dir, 'a.md'), 'utf8'), '<repo-version>0.1.0</repo-version>');
+  });
+
+  it('apply to a file without a version place fails and changes nothing', (t) => {
+    const dir = repo(t);
+    writeFileSync(join(dir, 'a.md'), '<repo-version>0.0.0</repo-version>');
+    writeFileSync(join(dir, 'b.md'), 'no tag\n');
+    const r = runDuat(['semver', 'apply', '-t', 'a.md,b.md'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^duat semver: b\.md: has no place for the version/);
+    assert.equal(readFileSync(join(dir, 'a.md'), 'utf8'), '<repo-version>0.0.0</repo-version>');
   });
 
   it('falls back to README.adoc', (t) => {

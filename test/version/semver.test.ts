@@ -101,4 +101,19 @@ describe('compareVersions', () => {
   it('ignores build metadata', () => {
     assert.equal(compareVersions(parseVersion('1.0.0+a'), parseVersion('1.0.0+b')), 0);
   });
+  it('compares numeric identifiers of any length as integers, not floats', () => {
+    const big = (n: string) => parseVersion(`1.0.0-rc.${n}`);
+    // As floats both are 1e+23: equal. As integers they differ by one.
+    assert.equal(compareVersions(big('99999999999999999999999'), big('100000000000000000000000')), -1);
+    assert.equal(compareVersions(big('100000000000000000000001'), big('100000000000000000000000')), 1);
+    assert.equal(compareVersions(big('99999999999999999999999'), big('99999999999999999999999')), 0);
+  });
+});
+
+describe('incrementVersion at the limit', () => {
+  it('refuses a bump that would give a number it cannot read back', () => {
+    const top = parseVersion(`1.${Number.MAX_SAFE_INTEGER}.0`);
+    assert.throws(() => incrementVersion(top, 'minor'), /cannot bump the minor number of .* too large/);
+    assert.equal(formatVersion(incrementVersion(top, 'major')), '2.0.0');
+  });
 });

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DuatError } from '../../src/core/errors.js';
+import { MAX_VERSION_FILE_BYTES, readRegularFileBounded } from '../../src/version/bounded-read.js';
 import { incrementVersion } from '../../src/version/semver.js';
 import {
   applyVersion,
@@ -119,6 +129,40 @@ describe('Markdown <repo-version> tags', () => {
     assert.equal(readVersion(path).version, '0.3.0');
   });
 
+  it('reads the tag after other text, in a file named like a plain VERSION file too', (t) => {
+    const dir = tempDir(t);
+    for (const name of ['VERSION', 'VERSION.txt', 'notes.txt']) {
+      const path = file(dir, name, 'x <repo-version>1.2.3</repo-version>\n');
+      assert.equal(readVersion(path).version, '1.2.3', name);
+      bumpPatch(path);
+      assert.equal(readFileSync(path, 'utf8'), 'x <repo-version>1.2.4</repo-version>\n', name);
+    }
+  });
+
+  it('accepts several tags holding the same version, however written', (t) => {
+    const dir = tempDir(t);
+    const path = file(
+      dir,
+      'README.md',
+      '<repo-version>v1.2.3</repo-version>\n<repo-version>v1.2.3</repo-version>\n',
+    );
+    assert.equal(readVersion(path).version, '1.2.3');
+    file(dir, 'b.md', '<repo-version>v1.2</repo-version> <repo-version>1.2.0</repo-version>');
+    assert.equal(readVersion(join(dir, 'b.md')).version, '1.2.0');
+  });
+
+  it('reads a version with blanks inside the tag, and drops them when rewriting', (t) => {
+    const dir = tempDir(t);
+    const path = file(dir, 'README.md', '<repo-version> 1.2.3 </repo-version>\n');
+    assert.equal(readVersion(path).version, '1.2.3');
+    bumpPatch(path);
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      '<repo-version>1.2.4</repo-version>\n',
+      'the rewrite drops the blanks',
+    );
+  });
+
   it('does not rewrite a file whose version does not change', (t) => {
     const dir = tempDir(t);
     const path = file(dir, 'README.md', '<repo-version>1.0.0</repo-version>');
@@ -130,6 +174,16 @@ describe('Markdown <repo-version> tags', () => {
 });
 
 describe('other formats', () => {
+  it('AsciiDoc: an empty :Revision: is filled as ":Revision: X", as the original wrote it', (t) => {
+    const dir = tempDir(t);
+    for (const empty of [':Revision:', ':Revision:   ', ':Revision:\t']) {
+      const path = file(dir, 'a.adoc', `= T\n${empty}\r\nbody\n`);
+      applyVersion('1.0.0', [path]);
+      assert.equal(readFileSync(path, 'utf8'), '= T\n:Revision: 1.0.0\r\nbody\n', JSON.stringify(empty));
+      assert.equal(readVersion(path).version, '1.0.0');
+    }
+  });
+
   it('AsciiDoc :Revision:', (t) => {
     const dir = tempDir(t);
     const path = file(dir, 'README.adoc', '= Title\n:Revision:   1.4.0  \n\ntext :Revision: not this\n');
@@ -193,5 +247,49 @@ describe('applyVersion', () => {
     assert.throws(() => applyVersion('1.0.0', [a, join(dir, 'missing.md')]), /no such file/);
     assert.throws(() => applyVersion('1.0.0', [a, c]), /has no place for the version/);
     assert.equal(readFileSync(a, 'utf8'), 'x <repo-version>0.0.1</repo-version>\n');
+  });
+});
+
+describe('untrusted version files', () => {
+  it('refuses a link to a device, naming the file, without reading it', (t) => {
+    const dir = tempDir(t);
+    const link = join(dir, 'README.md');
+    symlinkSync('/dev/zero', link);
+    assert.throws(
+      () => readVersion(link),
+      (err: DuatError) =>
+        err.file === link && /it is a character device, not a regular file/.test(err.message),
+    );
+    assert.throws(() => applyVersion('1.0.0', [link]), /character device/);
+  });
+
+  it('refuses a FIFO without waiting for a writer', (t) => {
+    const dir = tempDir(t);
+    const fifo = join(dir, 'README.md');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(() => readVersion(fifo), /it is a FIFO, not a regular file/);
+  });
+
+  it('refuses a file larger than the cap, before reading it', (t) => {
+    const dir = tempDir(t);
+    const path = file(dir, 'README.md', '<repo-version>1.0.0</repo-version>\n');
+    truncateSync(path, MAX_VERSION_FILE_BYTES + 1); // sparse: no disk used
+    assert.throws(
+      () => readVersion(path),
+      (err: DuatError) =>
+        err.file === path &&
+        err.message ===
+          `is too large to be a version file (${MAX_VERSION_FILE_BYTES + 1} bytes, more than the limit of 16 MiB)`,
+    );
+    truncateSync(path, MAX_VERSION_FILE_BYTES);
+    assert.equal(readVersion(path).version, '1.0.0', 'a file of exactly the cap is read');
+  });
+
+  it('takes the cap as an argument and refuses a directory', (t) => {
+    const dir = tempDir(t);
+    const path = file(dir, 'f', Buffer.alloc(200_000, 0x61));
+    assert.equal(readRegularFileBounded(path, 200_000).length, 200_000);
+    assert.throws(() => readRegularFileBounded(path, 199_999), /more than the limit/);
+    assert.throws(() => readRegularFileBounded(dir), /it is a directory/);
   });
 });

@@ -26,7 +26,9 @@ export const spec: CommandSpec = {
     '(one line per build started and ended, with its duration) and compiler output go to stderr.\n' +
     'A command is a folder holding a Go main package (found with `go list`, honouring --tags; vendor/, testdata/, ' +
     'node_modules/ and folders starting with "." or "_" are skipped; nested modules are searched too), or a folder ' +
-    'whose package.json has a "bin", which is packed with `npm pack` at the build\'s version.\n' +
+    'whose package.json has a "bin", which is packed with `npm pack` at the build\'s version. Go code with no ' +
+    'go.mod at or above it (a GOPATH project) is listed and built in GOPATH mode (GO111MODULE=off), stamping the ' +
+    'version package of the nearest folder above the command that has one; GO111MODULE=on refuses it.\n' +
     'Builds run in parallel, up to the number of cores. A failed build fails the command (exit 1) after the others ' +
     'have ended, naming each failure; stdout then stays empty, so a pipeline publishes nothing.',
   flags: [
@@ -136,7 +138,8 @@ export const spec: CommandSpec = {
         '(changing go.mod, needing the network), bumped the pre-release in README.md before building, wrote into ' +
         "each command's own bin/ and copied the binaries to $GOPATH/bin, printing those copies, and stopped at " +
         'the first failure: here no source file changes, artifacts go to one output folder whose paths are ' +
-        'printed, and every build runs. Exit codes are 1 and 2 (the original exited -1, -2, -3).',
+        'printed, and every build runs. -r DIR builds the main packages below DIR only (0.13.0 built every one ' +
+        'under .). Exit codes are 1 and 2 (the original exited -1, -2, -3).',
     ],
     [
       'Exit codes',

@@ -17,7 +17,8 @@ export const spec: CommandSpec = {
     'Version files: Markdown <repo-version>X</repo-version> tags (README.md, *.md, or any file holding such a tag; ' +
     'several tags must agree and all are rewritten), AsciiDoc ":Revision: X" (*.adoc), the "version" of a ' +
     'package.json, and a plain VERSION file. A rewrite changes only the version text: line endings, encoding, ' +
-    'the final newline and the file mode stay; the write is atomic and locked against concurrent runs.',
+    'the final newline and the file mode stay; the write is atomic and locked against concurrent runs. A version ' +
+    'file must be a regular file of at most 16 MiB (a link to a device, a FIFO or a larger file is refused).',
   flags: [
     versionFileFlag('The file holding the version; with a list, the first that exists.'),
     {
@@ -58,7 +59,8 @@ export const spec: CommandSpec = {
         'only clears it (1.2.3-rc.1 -> 1.2.3), as the original did.\n' +
         'pre (prerelease)     set the pre-release to <branch>-<stamp>: the git branch with every character outside ' +
         '[0-9A-Za-z] turned into "-" (case kept), and the time (SOURCE_DATE_EPOCH, else now) in the original\'s base-25 ' +
-        'stamp. Build metadata is kept.\n' +
+        'stamp. Build metadata is kept. On a detached HEAD the branch comes from CI variables (GITHUB_HEAD_REF, ' +
+        'GITHUB_REF_NAME, CI_COMMIT_REF_NAME, ...); with none, pre fails rather than write a version without a branch.\n' +
         'rc (releasecandidate) set the pre-release to rc.N, one above the highest X.Y.Z-rc.N git tag.\n' +
         'extract              print the version (the default).\n' +
         'apply                write the version into the -t files; the version file is not changed.\n' +
@@ -69,6 +71,13 @@ export const spec: CommandSpec = {
       'The pre-release holds only [0-9A-Za-z.-], so it is a valid Docker tag (up to 128 characters) and, lower-cased ' +
         'and trimmed to 63 characters as git-watch does for namespaces, a DNS label. The stamp has 11 letters from ' +
         '1977 to 2106, so versions of one branch sort in time order as plain strings.',
+    ],
+    [
+      'Differences from the original',
+      'Two commands are a usage error (the original used the first). apply fails, changing nothing, when a target ' +
+        'has no version place (the original skipped it silently). Empty names in a list (-t a.md,) are ignored. ' +
+        'Blanks inside the tag are allowed, and equal v-prefixed tags agree (the original refused both). pre on a ' +
+        'detached HEAD without a CI branch variable fails (the original printed 1.2.3--<stamp>).',
     ],
     [
       'Exit codes',

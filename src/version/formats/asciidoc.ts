@@ -12,7 +12,15 @@ export const asciidocFormat: VersionFormat = {
     const spots: VersionSpot[] = [];
     for (const m of text.matchAll(REVISION)) {
       const value = m[1] ?? '';
-      const start = (m.index ?? 0) + m[0].indexOf(value, ':Revision:'.length);
+      const at = m.index ?? 0;
+      if (value === '') {
+        // An empty attribute: the version replaces any blanks after the colon, one space before it,
+        // as the original wrote it (`:Revision: 1.0.0`).
+        const start = at + ':Revision:'.length;
+        spots.push({ start, end: at + m[0].length, value, line: lineAt(text, start), before: ' ' });
+        continue;
+      }
+      const start = at + m[0].indexOf(value, ':Revision:'.length);
       spots.push({ start, end: start + value.length, value, line: lineAt(text, start) });
     }
     return spots;

@@ -12,6 +12,8 @@ export interface VersionSpot {
   readonly value: string;
   /** 1-based line number of the spot. */
   readonly line: number;
+  /** Written before the version when the spot is filled (an empty `:Revision:` gets its space). */
+  readonly before?: string;
 }
 
 export interface VersionFormat {

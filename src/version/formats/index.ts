@@ -17,10 +17,15 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
   plainFormat,
 ];
 
+/**
+ * A file named like a plain VERSION file but holding a <repo-version> tag is read by its tag: the
+ * original read the tag from any file, so `x <repo-version>1.2.3</repo-version>` in VERSION is 1.2.3.
+ */
 export function formatFor(path: string, text: string): VersionFormat {
   const byName = VERSION_FORMATS.find((f) => f.claimsName(path));
-  if (byName) return byName;
-  if (text.includes('<repo-version>')) return markdownFormat;
+  const holdsTag = text.includes('<repo-version>');
+  if (byName && !(byName === plainFormat && holdsTag)) return byName;
+  if (holdsTag) return markdownFormat;
   const supported = VERSION_FORMATS.map((f) => f.example).join('; ');
   throw new DuatError(`cannot tell where the version is in ${basename(path)}`, {
     file: path,
