@@ -1,0 +1,149 @@
+/**
+ * The seed's pipeline on a REAL node (node.ts: a kubelet on containerd + runc; no KWOK, no fakes):
+ * a commit pushed to a git server -> `duat git-watch --runner kubernetes --once` -> a Job whose init
+ * container fetches exactly that commit -> its main container runs the repository's tests in it ->
+ * the run's log holds their real output -> the run's result is theirs.
+ *
+ * Images (see images.ts): the init and main containers run duat.test/tools:1, built here from
+ * Debian's busybox-static and this machine's git; nothing is pulled (the default source image,
+ * alpine/git, could not be, so a run that fetches at all proves --source-image is used).
+ * Everything runs inside a network namespace this file makes (netns.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TOKEN_USERNAME } from '../../src/watch/git-auth.js';
+import type { CliResult } from '../helpers/cli.js';
+import { startGitHttpServer } from '../helpers/git-server.js';
+import {
+  commitTests,
+  duat,
+  type Fixture,
+  makeRepo,
+  runLog,
+  runsOf,
+  startFixture,
+  testJobTemplate,
+  writeFile,
+} from './fixture.js';
+import { inNetns } from './netns.js';
+import { TOOLS_IMAGE } from './node.js';
+
+const T = { timeout: 300_000 };
+
+/** git-watch's output and its runs' logs, for a failing assertion's message. */
+function explain(r: CliResult, state: string): string {
+  const logs = runsOf(r.stdout).map((run) => {
+    try {
+      return `--- run ${run.id} (${run.state}) log:\n${runLog(state, run.id)}`;
+    } catch {
+      return `--- run ${run.id}: no log`;
+    }
+  });
+  return [r.stdout, r.stderr, ...logs].join('\n');
+}
+
+if (inNetns(import.meta.url)) {
+  describe('real node: git-watch --runner kubernetes runs the commit for real', {
+    timeout: 1_800_000,
+  }, () => {
+    let fx: Fixture;
+    before(async () => {
+      fx = await startFixture();
+    });
+    after(async () => {
+      await fx?.stop();
+    });
+
+    const watchOnce = (state: string, template: string, url: string, ...extra: string[]) =>
+      duat(fx, [
+        'git-watch',
+        '--once',
+        '--runner',
+        'kubernetes',
+        '--source-image',
+        TOOLS_IMAGE,
+        '--persistent-state-dir',
+        state,
+        '--job-template',
+        template,
+        ...extra,
+        url,
+      ]);
+
+    it(
+      '--source init from git daemon: the exact commit, its tests run in it, success then failure with the exit code',
+      T,
+      async () => {
+        const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.1.0-real', 'commit one');
+        const template = writeFile(fx, 'tests.yaml', testJobTemplate());
+        const state = `${fx.dir}/state-init`;
+        const url = fx.daemon.url(repo.name);
+
+        const first = await watchOnce(state, template, url);
+        assert.equal(first.code, 0, explain(first, state));
+        const [run] = runsOf(first.stdout);
+        assert.equal(run?.state, 'succeeded', explain(first, state));
+        process.stderr.write(
+          `# real node: passing run recorded ${first.seconds.toFixed(1)}s after git-watch started\n`,
+        );
+        const log = runLog(state, run?.id as string);
+        // The init container's own line (only git in duat.test/tools:1 could print it), then the tests'.
+        assert.match(
+          log,
+          new RegExp(`\\[duat-source\\] duat: ${url} at ${repo.commit} in /workspace/source`),
+        );
+        assert.match(log, /running the tests in \/workspace\/source: commit one\n/);
+        assert.match(log, /README\.md\nmessage\.txt\ntest\.sh\n/);
+        assert.match(log, /tests done, exit 0\n/);
+
+        const failing = commitTests(repo.work, 'commit two', 3);
+        const second = await watchOnce(state, template, url);
+        assert.equal(second.code, 1, explain(second, state));
+        const [failed] = runsOf(second.stdout);
+        assert.equal(failed?.state, 'failed', explain(second, state));
+        const failedLog = runLog(state, failed?.id as string);
+        assert.match(failedLog, new RegExp(`duat: ${url} at ${failing} in /workspace/source`));
+        assert.match(failedLog, /running the tests in \/workspace\/source: commit two\n/);
+        const status = JSON.parse(
+          (await duat(fx, ['git-watch', 'status', '--json', '--persistent-state-dir', state])).stdout,
+        ) as { runs: { id: string; exitCode?: number; error?: string }[] };
+        const record = status.runs.find((r) => r.id === failed?.id);
+        assert.equal(record?.exitCode, 3, JSON.stringify(record));
+        assert.match(record?.error ?? '', /container main exited 3/);
+      },
+    );
+
+    it(
+      '--source init from git http-backend with basic auth: the token reaches the init container through the Secret',
+      T,
+      async () => {
+        const token = 'real-node-token-7f3a9c';
+        const http = await startGitHttpServer(`${fx.dir}/http-served`, { password: token });
+        try {
+          const repo = makeRepo(
+            `${fx.dir}/http-served`,
+            `${fx.dir}/http-work`,
+            '0.2.0-real-http',
+            'over http',
+          );
+          const template = writeFile(fx, 'tests-http.yaml', testJobTemplate());
+          const state = `${fx.dir}/state-http`;
+          const url = http.url(repo.name);
+          const before = http.authorizations.length;
+          const r = await watchOnce(state, template, url, '--github-token', token);
+          assert.equal(r.code, 0, explain(r, state));
+          const [run] = runsOf(r.stdout);
+          assert.equal(run?.state, 'succeeded', explain(r, state));
+          const log = runLog(state, run?.id as string);
+          assert.match(log, new RegExp(`duat: ${url} at ${repo.commit} in /workspace/source`));
+          assert.match(log, /running the tests in \/workspace\/source: over http\n/);
+          const expected = `Basic ${Buffer.from(`${TOKEN_USERNAME}:${token}`).toString('base64')}`;
+          assert.ok(http.authorizations.slice(before).includes(expected), 'the token was sent as basic auth');
+          assert.ok(!log.includes(token) && !r.stderr.includes(token), 'the token is in no log');
+        } finally {
+          await http.stop();
+        }
+      },
+    );
+  });
+}
