@@ -10,6 +10,7 @@
  * Everything runs inside a network namespace this file makes (netns.ts).
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { TOKEN_USERNAME } from '../../src/watch/git-auth.js';
 import type { CliResult } from '../helpers/cli.js';
@@ -143,6 +144,46 @@ if (inNetns(import.meta.url)) {
         } finally {
           await http.stop();
         }
+      },
+    );
+
+    it(
+      '--source pvc with a hostPath PersistentVolume: git-watch copies the commit in, the tests run in it',
+      T,
+      async () => {
+        // The volume the claim binds to: a directory on the node (no storage class, so the run's claim,
+        // which names none, binds to it; there is no provisioner on this node).
+        const path = `${fx.dir}/pv-source`;
+        mkdirSync(path, { recursive: true });
+        await fx.node.client.request('POST', '/api/v1/persistentvolumes', {
+          body: {
+            apiVersion: 'v1',
+            kind: 'PersistentVolume',
+            metadata: { name: 'duat-real-source' },
+            spec: {
+              capacity: { storage: '1Gi' },
+              accessModes: ['ReadWriteOnce'],
+              persistentVolumeReclaimPolicy: 'Retain',
+              hostPath: { path, type: 'Directory' },
+            },
+          },
+        });
+        const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.3.0-real-pvc', 'through a claim');
+        const template = writeFile(fx, 'tests-pvc.yaml', testJobTemplate());
+        const state = `${fx.dir}/state-pvc`;
+        const r = await watchOnce(state, template, fx.daemon.url(repo.name), '--source', 'pvc');
+        assert.equal(r.code, 0, explain(r, state));
+        const [run] = runsOf(r.stdout);
+        assert.equal(run?.state, 'succeeded', explain(r, state));
+        process.stderr.write(
+          `# real node: --source pvc run recorded ${r.seconds.toFixed(1)}s after git-watch started\n`,
+        );
+        const log = runLog(state, run?.id as string);
+        assert.match(log, new RegExp(`copied commit ${repo.commit} into claim`));
+        assert.match(log, /running the tests in \/workspace\/source: through a claim\n/);
+        assert.match(log, /README\.md\nmessage\.txt\ntest\.sh\n/);
+        // What the copy pod wrote is on the node's disk: the commit's files, nothing else.
+        assert.equal(readFileSync(`${path}/message.txt`, 'utf8'), 'through a claim\n');
       },
     );
   });
