@@ -110,12 +110,16 @@ export function writeFile(fx: Fixture, name: string, text: string): string {
   return path;
 }
 
-/** `duat ARGS` with KUBECONFIG for the node's cluster, run asynchronously; bounded by `timeoutMs`. */
-export function duat(
-  fx: Fixture,
-  args: string[],
-  timeoutMs = 300_000,
-): Promise<CliResult & { seconds: number }> {
+export interface Started {
+  stdout(): string;
+  stderr(): string;
+  kill(signal: NodeJS.Signals): void;
+  /** Its result once it exits (killed with SIGKILL after `timeoutMs`). */
+  readonly result: Promise<CliResult & { seconds: number }>;
+}
+
+/** `duat ARGS` with KUBECONFIG for the node's cluster, in the background; bounded by `timeoutMs`. */
+export function startDuat(fx: Fixture, args: string[], timeoutMs = 300_000): Started {
   const started = Date.now();
   const child = spawn(process.execPath, [cliPath, ...args], {
     env: cleanEnv(fx.node.cp.env),
@@ -130,15 +134,25 @@ export function duat(
     stderr += c.toString('utf8');
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
+  const result = new Promise<CliResult & { seconds: number }>((resolve) =>
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       resolve({
         code: code ?? -1,
         stdout,
-        stderr: signal ? `${stderr}\n(killed by ${signal} after ${timeoutMs / 1000}s)` : stderr,
+        stderr: signal ? `${stderr}\n(killed by ${signal})` : stderr,
         seconds: (Date.now() - started) / 1000,
       });
     }),
   );
+  return { stdout: () => stdout, stderr: () => stderr, kill: (signal) => child.kill(signal), result };
+}
+
+/** `duat ARGS`, waited for. */
+export function duat(
+  fx: Fixture,
+  args: string[],
+  timeoutMs = 300_000,
+): Promise<CliResult & { seconds: number }> {
+  return startDuat(fx, args, timeoutMs).result;
 }

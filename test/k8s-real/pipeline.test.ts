@@ -10,11 +10,12 @@
  * Everything runs inside a network namespace this file makes (netns.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { TOKEN_USERNAME } from '../../src/watch/git-auth.js';
+import type { KObject } from '../../src/watch/runners/kubernetes/manifest.js';
 import type { CliResult } from '../helpers/cli.js';
-import { startGitHttpServer } from '../helpers/git-server.js';
+import { pushCommit, startGitHttpServer } from '../helpers/git-server.js';
 import {
   commitTests,
   duat,
@@ -22,8 +23,10 @@ import {
   makeRepo,
   runLog,
   runsOf,
+  startDuat,
   startFixture,
   testJobTemplate,
+  waitFor,
   writeFile,
 } from './fixture.js';
 import { inNetns } from './netns.js';
@@ -184,6 +187,87 @@ if (inNetns(import.meta.url)) {
         assert.match(log, /README\.md\nmessage\.txt\ntest\.sh\n/);
         // What the copy pod wrote is on the node's disk: the commit's files, nothing else.
         assert.equal(readFileSync(`${path}/message.txt`, 'utf8'), 'through a claim\n');
+      },
+    );
+
+    it(
+      'git-watch killed with -9 while a real pod runs: the next one follows that Job to its end, once',
+      T,
+      async () => {
+        const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.4.0-real-kill', 'killed');
+        // The tests wait for a file the test makes (a hostPath on the node) between their two lines.
+        const gate = `${fx.dir}/gate`;
+        mkdirSync(gate);
+        pushCommit(
+          repo.work,
+          'test.sh',
+          'echo "first line"\nwhile [ ! -e /gate/open ]; do sleep 0.2; done\necho "second line"\n',
+        );
+        const template = writeFile(
+          fx,
+          'tests-gate.yaml',
+          `${testJobTemplate()}        volumeMounts: [{name: gate, mountPath: /gate}]\n      volumes: [{name: gate, hostPath: {path: ${gate}, type: Directory}}]\n`,
+        );
+        const state = `${fx.dir}/state-kill`;
+        const args = [
+          'git-watch',
+          '--once',
+          '--runner',
+          'kubernetes',
+          '--source-image',
+          TOOLS_IMAGE,
+          '--persistent-state-dir',
+          state,
+          '--job-template',
+          template,
+          fx.daemon.url(repo.name),
+        ];
+        const first = startDuat(fx, args);
+        const id = await waitFor(
+          'the first line in the run log',
+          () => {
+            const runs = existsSync(`${state}/runs`) ? readdirSync(`${state}/runs`) : [];
+            return runs.find(
+              (r) => existsSync(`${state}/runs/${r}/log`) && /first line/.test(runLog(state, r)),
+            );
+          },
+          180_000,
+        );
+        first.kill('SIGKILL');
+        await first.result;
+        const jobs = async () =>
+          (
+            (
+              await fx.node.client.request<{ items?: KObject[] }>(
+                'GET',
+                `/apis/batch/v1/namespaces/${repo.namespace}/jobs`,
+                {
+                  query: { labelSelector: `duat.dev/run=${id}` },
+                },
+              )
+            ).items ?? []
+          ).map((j) => j.metadata.name);
+        const made = await jobs();
+        assert.equal(made.length, 1, `one Job: ${made}`);
+
+        const second = startDuat(fx, args);
+        await waitFor(
+          'the second git-watch to take the run up',
+          () => second.stderr().includes(id) || undefined,
+          120_000,
+        );
+        assert.deepEqual(await jobs(), made, 'the same Job, not a second one');
+        writeFileSync(`${gate}/open`, '');
+        const r = await second.result;
+        assert.equal(r.code, 0, explain(r, state));
+        assert.deepEqual(
+          runsOf(r.stdout).map((x) => [x.id, x.state]),
+          [[id, 'succeeded']],
+          explain(r, state),
+        );
+        const log = runLog(state, id);
+        assert.equal(log.match(/first line/g)?.length, 1, log);
+        assert.equal(log.match(/second line/g)?.length, 1, log);
       },
     );
   });
