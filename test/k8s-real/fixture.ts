@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { type CliResult, cleanEnv } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
@@ -14,7 +15,7 @@ import { cliPath } from '../helpers/paths.js';
 
 export { runLog, runsOf, waitFor } from '../kubernetes/fixture.js';
 
-import { NODE_SELECTOR, type RealNode, startRealNode, TOOLS_IMAGE } from './node.js';
+import { NODE_IP, NODE_SELECTOR, type RealNode, startRealNode, TOOLS_IMAGE } from './node.js';
 
 export interface Fixture {
   readonly node: RealNode;
@@ -119,10 +120,16 @@ export interface Started {
 }
 
 /** `duat ARGS` with KUBECONFIG for the node's cluster, in the background; bounded by `timeoutMs`. */
-export function startDuat(fx: Fixture, args: string[], timeoutMs = 300_000): Started {
+export function startDuat(
+  fx: Fixture,
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {},
+): Started {
+  const timeoutMs = options.timeoutMs ?? 300_000;
   const started = Date.now();
   const child = spawn(process.execPath, [cliPath, ...args], {
-    env: cleanEnv(fx.node.cp.env),
+    env: cleanEnv({ ...fx.node.cp.env, ...options.env }),
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -152,7 +159,36 @@ export function startDuat(fx: Fixture, args: string[], timeoutMs = 300_000): Sta
 export function duat(
   fx: Fixture,
   args: string[],
-  timeoutMs = 300_000,
+  options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliResult & { seconds: number }> {
-  return startDuat(fx, args, timeoutMs).result;
+  return startDuat(fx, args, options).result;
+}
+
+/**
+ * Pods off the host network (the examples' Jobs) reach this machine at the node's bridge address: a
+ * TCP forwarder there to a server on the namespace's 127.0.0.1. Returns NODE_IP:PORT; close() ends it.
+ */
+export async function forwardFromBridge(targetPort: number): Promise<{ address: string; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((incoming) => {
+    const outgoing = connect({ host: '127.0.0.1', port: targetPort });
+    for (const s of [incoming, outgoing]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        incoming.destroy();
+        outgoing.destroy();
+      });
+    }
+    incoming.pipe(outgoing).pipe(incoming);
+  });
+  await new Promise<void>((resolve) => server.listen(0, NODE_IP, resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    address: `${NODE_IP}:${port}`,
+    close: () => {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
 }

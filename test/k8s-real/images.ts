@@ -9,6 +9,8 @@
  * - duat.test/tools:1: a shell and git. Debian's busybox-static (/bin/busybox and its applet links)
  *   and this machine's git (/usr/lib/git-core, its http remote for http(s) URLs) with the libraries
  *   `ldd` lists for them.
+ * - duat.test/skopeo:1: busybox as above and Debian's skopeo (/usr/bin/skopeo and its libraries), for
+ *   examples/kubernetes/build-image-layer.yaml (its BUILD_IMAGE).
  *
  * Written by hand (not buildah/skopeo) because an archive is four small JSON files and a tar, and
  * containerd imports it directly.
@@ -187,5 +189,17 @@ export function pauseImage(dir: string, pauseBinary: string, ref: string): strin
   chmodSync(join(rootfs, 'pause'), 0o755);
   const out = join(dir, 'pause.tar');
   ociArchive(out, ref, rootfs, { entrypoint: ['/pause'] });
+  return out;
+}
+
+/** The image-push image: busybox's shell and utilities, and skopeo. */
+export function skopeoImage(dir: string, ref = 'duat.test/skopeo:1'): string {
+  const rootfs = join(dir, 'rootfs-skopeo');
+  busyboxRootfs(rootfs);
+  copyFileSync('/usr/bin/skopeo', join(rootfs, 'usr', 'bin', 'skopeo'));
+  chmodSync(join(rootfs, 'usr', 'bin', 'skopeo'), 0o755);
+  copyLibraries(rootfs, ['/usr/bin/skopeo']);
+  const out = join(dir, 'skopeo.tar');
+  ociArchive(out, ref, rootfs, { entrypoint: ['/bin/sh'] });
   return out;
 }

@@ -47,7 +47,7 @@ import { KubeClient } from '../../src/watch/runners/kubernetes/client.js';
 import type { KObject } from '../../src/watch/runners/kubernetes/manifest.js';
 import { type ControlPlane, startControlPlane } from '../helpers/control-plane.js';
 import { repoRoot } from '../helpers/paths.js';
-import { pauseImage, toolsImage } from './images.js';
+import { pauseImage, skopeoImage, toolsImage } from './images.js';
 
 export const NODE_IP = '10.244.0.1';
 export const NODE_NAME = NODE_IP;
@@ -55,6 +55,7 @@ export const POD_CIDR = '10.244.0.0/24';
 /** Jobs for the real node select it with this label (KWOK's fake node has type=kwok). */
 export const NODE_SELECTOR = { type: 'real' } as const;
 export const TOOLS_IMAGE = 'duat.test/tools:1';
+export const SKOPEO_IMAGE = 'duat.test/skopeo:1';
 const PAUSE_IMAGE = 'duat.test/pause:1';
 const BRIDGE = 'kube-br0';
 const SYSCTLS = [
@@ -247,6 +248,10 @@ function removeCgroupTree(path: string): void {
   }
 }
 
+function adminClient(cp: ControlPlane): Promise<KubeClient> {
+  return KubeClient.connect({ kubeconfig: cp.kubeconfig });
+}
+
 export async function startRealNode(): Promise<RealNode> {
   const bin = ensureNodeBinaries();
   const release = await takeLock(30 * 60_000);
@@ -345,6 +350,7 @@ export async function startRealNode(): Promise<RealNode> {
     // The images (see images.ts for how each is made).
     const pause = pauseImage(join(dir, 'images'), join(bin, 'pause'), PAUSE_IMAGE);
     const tools = toolsImage(join(dir, 'images'), TOOLS_IMAGE);
+    const skopeo = skopeoImage(join(dir, 'images'), SKOPEO_IMAGE);
 
     // Fix 2: the bridge, with the node's address, before containerd starts.
     if (spawnSync('ip', ['link', 'show', BRIDGE]).status === 0)
@@ -366,8 +372,12 @@ export async function startRealNode(): Promise<RealNode> {
     }
     ctr('images', 'import', pause);
     ctr('images', 'import', tools);
+    ctr('images', 'import', skopeo);
 
     cp = await startControlPlane();
+    // KWOK's fake node goes: the real one is then the only node, and templates (examples/) need no
+    // nodeSelector to land on it.
+    await adminClient(cp).then((c) => c.request('DELETE', '/api/v1/nodes/kwok-node-0'));
     sysctlsSaved = SYSCTLS.map((k) => [k, execFileSync('sysctl', ['-n', k], { encoding: 'utf8' }).trim()]);
     const kubeletYaml = join(dir, 'kubelet', 'config.yaml');
     writeFileSync(kubeletYaml, kubeletConfig(dir));
@@ -393,7 +403,7 @@ export async function startRealNode(): Promise<RealNode> {
       '--v',
       '1',
     ]);
-    const client = await KubeClient.connect({ kubeconfig: cp.kubeconfig });
+    const client = await adminClient(cp);
     const deadline = Date.now() + 120_000;
     for (;;) {
       if (kubelet.exitCode !== null) throw failure('kubelet', `the kubelet exited (${kubelet.exitCode})`);

@@ -10,16 +10,30 @@
  * Everything runs inside a network namespace this file makes (netns.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { TOKEN_USERNAME } from '../../src/watch/git-auth.js';
 import type { KObject } from '../../src/watch/runners/kubernetes/manifest.js';
 import type { CliResult } from '../helpers/cli.js';
+import { git } from '../helpers/git.js';
 import { pushCommit, startGitHttpServer } from '../helpers/git-server.js';
+import { repoRoot } from '../helpers/paths.js';
+import { skopeo, skopeoPolicy, skopeoTags, startRegistry } from '../helpers/registry.js';
 import {
   commitTests,
   duat,
   type Fixture,
+  forwardFromBridge,
   makeRepo,
   runLog,
   runsOf,
@@ -30,9 +44,31 @@ import {
   writeFile,
 } from './fixture.js';
 import { inNetns } from './netns.js';
-import { TOOLS_IMAGE } from './node.js';
+import { SKOPEO_IMAGE, TOOLS_IMAGE } from './node.js';
 
 const T = { timeout: 300_000 };
+
+/** The files of an image's one layer, as skopeo fetches it from the registry. */
+async function skopeoLayerFiles(ref: string): Promise<string[]> {
+  const dir = mkdtempSync(`${tmpdir()}/duat-layer-`);
+  try {
+    await skopeo([
+      '--policy',
+      skopeoPolicy(dir),
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${ref}`,
+      `dir:${dir}/image`,
+    ]);
+    const manifest = JSON.parse(readFileSync(`${dir}/image/manifest.json`, 'utf8')) as {
+      layers: { digest: string }[];
+    };
+    const layer = `${dir}/image/${manifest.layers[0]?.digest.replace('sha256:', '')}`;
+    return execFileSync('tar', ['-tf', layer], { encoding: 'utf8' }).trim().split('\n').sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** git-watch's output and its runs' logs, for a failing assertion's message. */
 function explain(r: CliResult, state: string): string {
@@ -268,6 +304,96 @@ if (inNetns(import.meta.url)) {
         const log = runLog(state, id);
         assert.equal(log.match(/first line/g)?.length, 1, log);
         assert.equal(log.match(/second line/g)?.length, 1, log);
+      },
+    );
+
+    it(
+      'examples/kubernetes/build-image-layer.yaml makes the commit an image under its `semver pre` version; image exists, promote, prune',
+      T,
+      async () => {
+        const registry = await startRegistry();
+        // The example's pods are not on the host network: they reach the registry and the git daemon
+        // through the node's bridge address.
+        const toRegistry = await forwardFromBridge(registry.port);
+        const toGit = await forwardFromBridge(fx.daemon.port);
+        try {
+          const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.5.0', 'an image');
+          const url = `git://${toGit.address}/${repo.name}`;
+          const name = repo.name.replace(/\.git$/, '');
+          const state = `${fx.dir}/state-image`;
+          const day = 86_400;
+          const now = Math.floor(Date.now() / 1000);
+          // A developer's pre-release: `duat semver pre` in the clone, committed and pushed; then the build.
+          const preRelease = async (epoch: number) => {
+            const semver = await duat(fx, ['semver', 'pre'], {
+              cwd: repo.work,
+              env: { SOURCE_DATE_EPOCH: String(epoch) },
+            });
+            assert.equal(semver.code, 0, semver.stderr);
+            const version = semver.stdout.trim();
+            git(repo.work, 'commit', '-qam', `pre-release ${version}`);
+            git(repo.work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+            const r = await duat(
+              fx,
+              [
+                'git-watch',
+                '--once',
+                '--runner',
+                'kubernetes',
+                '--source-image',
+                TOOLS_IMAGE,
+                '--persistent-state-dir',
+                state,
+                '--job-template',
+                `${repoRoot}/examples/kubernetes/build-image-layer.yaml`,
+                url,
+              ],
+              { env: { REGISTRY: toRegistry.address, BUILD_IMAGE: SKOPEO_IMAGE } },
+            );
+            assert.equal(r.code, 0, explain(r, state));
+            const [run] = runsOf(r.stdout);
+            assert.equal(run?.state, 'succeeded', explain(r, state));
+            assert.match(
+              runLog(state, run?.id as string),
+              new RegExp(`pushed ${toRegistry.address}/${name}:${version} \\(sha256:`),
+            );
+            process.stderr.write(
+              `# real node: image build run recorded ${r.seconds.toFixed(1)}s after git-watch started\n`,
+            );
+            return version;
+          };
+          const older = await preRelease(now - 2 * day);
+          const newer = await preRelease(now - day);
+          assert.match(older, /^0\.5\.0-main-/);
+          const image = (tag: string) => `${registry.host}/${name}:${tag}`;
+          const exists = await duat(fx, ['image', 'exists', image(newer), '--digest']);
+          assert.equal(exists.code, 0, exists.stderr);
+          // The image holds the commit's files (and no .git).
+          const files = await skopeoLayerFiles(image(newer));
+          assert.deepEqual(files, ['./', './README.md', './message.txt', './test.sh']);
+          const promoted = await duat(fx, ['image', 'promote', image(newer), image('0.5.0')]);
+          assert.equal(promoted.code, 0, promoted.stderr);
+          assert.equal(promoted.stdout.trim(), `${image('0.5.0')}@${exists.stdout.trim()}`);
+          const pruned = await duat(fx, [
+            'image',
+            'prune',
+            `${registry.host}/${name}`,
+            '--keep',
+            '1',
+            '--yes',
+          ]);
+          assert.equal(pruned.code, 0, pruned.stderr);
+          assert.deepEqual((await skopeoTags(`${registry.host}/${name}`)).sort(), ['0.5.0', newer].sort());
+          assert.equal(
+            (await duat(fx, ['image', 'exists', image(older)])).code,
+            1,
+            'the older pre-release is gone',
+          );
+        } finally {
+          toRegistry.close();
+          toGit.close();
+          await registry.stop();
+        }
       },
     );
   });
