@@ -9,7 +9,7 @@
 #        scripts/k8s-real-node.sh --check   exit 1 (quietly) when not cached
 #
 # It installs nothing: the node's runtime comes from Debian (scripts/test-all.sh installs
-# containerd, runc, containernetworking-plugins and busybox-static); it says which is missing.
+# containerd, runc, containernetworking-plugins, busybox-static and iptables); it says which is missing.
 # Builds run under `nice -n 10` into a scratch folder, moved into place only when complete (an
 # interrupted build never looks cached), one at a time (flock). Build logs: $DUAT_TEST_CACHE/logs/.
 # Timings (2 cores): the kubelet 30-60 s when the control plane's Go build cache is warm (they share
@@ -44,6 +44,7 @@ command -v runc >/dev/null 2>&1 || missing+=(runc)
 [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/host-local ] && [ -x /usr/lib/cni/loopback ] ||
   missing+=(containernetworking-plugins)
 [ -x /bin/busybox ] || missing+=(busybox-static)
+command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "k8s-real-node: the real-node tests need the Debian packages ${missing[*]}: apt-get install ${missing[*]} (scripts/test-all.sh does)" >&2
   exit 1

@@ -11,6 +11,12 @@
  *   `ldd` lists for them.
  * - duat.test/skopeo:1: busybox as above and Debian's skopeo (/usr/bin/skopeo and its libraries), for
  *   examples/kubernetes/build-image-layer.yaml (its BUILD_IMAGE).
+ * - duat:latest, deploy/deployment.yaml's image: what deploy/Dockerfile assembles, from this checkout's
+ *   build instead of a second one: /opt/duat with package.json, dist/src and dist/bin (built by `npm
+ *   run build`) and the production packages of node_modules (`npm ls --omit=dev`), /usr/local/bin/duat,
+ *   this machine's node and git (with their libraries), busybox for /bin/sh, user duat (10001), HOME
+ *   and NODE_ENV as there. Left out: tini (the Deployment sets its own command) and ssh (no ssh://
+ *   repositories here).
  *
  * Written by hand (not buildah/skopeo) because an archive is four small JSON files and a tar, and
  * containerd imports it directly.
@@ -31,7 +37,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -201,5 +207,47 @@ export function skopeoImage(dir: string, ref = 'duat.test/skopeo:1'): string {
   copyLibraries(rootfs, ['/usr/bin/skopeo']);
   const out = join(dir, 'skopeo.tar');
   ociArchive(out, ref, rootfs, { entrypoint: ['/bin/sh'] });
+  return out;
+}
+
+/** deploy/Dockerfile's image, assembled from this checkout (see the header). */
+export function gitWatchImage(dir: string, checkout: string, ref = 'docker.io/library/duat:latest'): string {
+  const rootfs = join(dir, 'rootfs-git-watch');
+  busyboxRootfs(rootfs);
+  gitIntoRootfs(rootfs);
+  const node = execFileSync('readlink', ['-f', process.execPath], { encoding: 'utf8' }).trim();
+  copyFileSync(node, join(rootfs, 'usr', 'bin', 'node'));
+  chmodSync(join(rootfs, 'usr', 'bin', 'node'), 0o755);
+  copyLibraries(rootfs, [node]);
+  const app = join(rootfs, 'opt', 'duat');
+  mkdirSync(join(app, 'dist'), { recursive: true });
+  for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(checkout, f), join(app, f));
+  for (const d of ['src', 'bin'])
+    cpSync(join(checkout, 'dist', d), join(app, 'dist', d), { recursive: true, verbatimSymlinks: true });
+  const packages = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], {
+    cwd: checkout,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  })
+    .split('\n')
+    .filter((p) => p.startsWith(join(checkout, 'node_modules')));
+  for (const p of packages)
+    cpSync(p, join(app, relative(checkout, p)), { recursive: true, verbatimSymlinks: true });
+  mkdirSync(join(rootfs, 'usr', 'local', 'bin'), { recursive: true });
+  writeFileSync(
+    join(rootfs, 'usr', 'local', 'bin', 'duat'),
+    '#!/bin/sh\nexec node /opt/duat/dist/src/cli/main.js "$@"\n',
+    {
+      mode: 0o755,
+    },
+  );
+  mkdirSync(join(rootfs, 'var', 'lib', 'duat'), { recursive: true });
+  const out = join(dir, 'git-watch.tar');
+  ociArchive(out, ref, rootfs, {
+    cmd: ['duat', 'git-watch', '--help'],
+    env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/var/lib/duat', 'NODE_ENV=production'],
+    workingDir: '/opt/duat',
+    user: '10001:10001',
+  });
   return out;
 }

@@ -7,7 +7,8 @@
  * add`), runs the same file again inside it with `nsenter --net=/run/netns/NAME` (not `ip netns
  * exec`, which mounts a fresh /sys and so hides the cgroup mounts the kubelet needs) under node's
  * test runner, passes its report through to stderr, fails when it fails, and deletes the namespace.
- * Inside (DUAT_REAL_NODE_NETNS set), the file defines its real tests.
+ * Inside (DUAT_REAL_NODE_NETNS set), the file defines its real tests. DUAT_REAL_NODE_TESTS=PATTERN
+ * runs only the tests whose names match (node's --test-name-pattern), for working on one.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -36,7 +37,16 @@ export function inNetns(moduleUrl: string): boolean {
       if (lo.status !== 0) throw new Error(`cannot bring up lo in ${name}: ${lo.stderr}`);
       const child = spawn(
         nsenter[0] as string,
-        [...nsenter.slice(1), process.execPath, '--test', '--test-reporter=spec', file],
+        [
+          ...nsenter.slice(1),
+          process.execPath,
+          '--test',
+          '--test-reporter=spec',
+          ...(process.env.DUAT_REAL_NODE_TESTS
+            ? [`--test-name-pattern=${process.env.DUAT_REAL_NODE_TESTS}`]
+            : []),
+          file,
+        ],
         // Without NODE_TEST_CONTEXT (set for this file's process), the inner runner runs the file itself.
         {
           env: { ...process.env, NODE_TEST_CONTEXT: undefined, [ENV]: name },

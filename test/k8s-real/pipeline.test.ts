@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -22,6 +23,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { TOKEN_USERNAME } from '../../src/watch/git-auth.js';
 import type { KObject } from '../../src/watch/runners/kubernetes/manifest.js';
 import type { CliResult } from '../helpers/cli.js';
@@ -43,6 +45,7 @@ import {
   waitFor,
   writeFile,
 } from './fixture.js';
+import { gitWatchImage } from './images.js';
 import { inNetns } from './netns.js';
 import { SKOPEO_IMAGE, TOOLS_IMAGE } from './node.js';
 
@@ -393,6 +396,190 @@ if (inNetns(import.meta.url)) {
           toRegistry.close();
           toGit.close();
           await registry.stop();
+        }
+      },
+    );
+
+    it(
+      'git-watch in the cluster from deploy/: in-cluster service account, a pushed commit dispatched as a Job, /metrics and /webhook through the Service',
+      T,
+      async () => {
+        // The node has no kube-proxy: the test plays its part with DNAT rules in this namespace for the
+        // two Services used (the API's 10.0.0.1:443, and git-watch's), to a forwarder on the bridge
+        // and to the pod. And no cluster DNS: git-watch watches the git daemon by the bridge's address.
+        const api = new URL(fx.node.cp.server);
+        const toApi = await forwardFromBridge(Number(api.port));
+        const toGit = await forwardFromBridge(fx.daemon.port);
+        const iptables = (...args: string[]) => execFileSync('iptables', ['-w', '-t', 'nat', ...args]);
+        const [apiHost, apiPort] = toApi.address.split(':') as [string, string];
+        iptables(
+          '-A',
+          'PREROUTING',
+          '-d',
+          '10.0.0.1',
+          '-p',
+          'tcp',
+          '--dport',
+          '443',
+          '-j',
+          'DNAT',
+          '--to-destination',
+          `${apiHost}:${apiPort}`,
+        );
+        const client = fx.node.client;
+        try {
+          fx.node.importImage(gitWatchImage(`${fx.dir}`, repoRoot));
+          const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.6.0-in-cluster', 'from the cluster');
+          const url = `git://${toGit.address}/${repo.name}`;
+          const secret = 'in-cluster-webhook-secret';
+          // The state volume: a directory on the node, for deploy/state.yaml's claim (its user is git-watch's).
+          const statePath = `${fx.dir}/pv-state`;
+          mkdirSync(statePath);
+          execFileSync('chown', ['10001:10001', statePath]);
+          await client.request('POST', '/api/v1/persistentvolumes', {
+            body: {
+              apiVersion: 'v1',
+              kind: 'PersistentVolume',
+              metadata: { name: 'duat-real-state' },
+              spec: {
+                capacity: { storage: '5Gi' },
+                accessModes: ['ReadWriteOnce'],
+                persistentVolumeReclaimPolicy: 'Retain',
+                hostPath: { path: statePath, type: 'Directory' },
+              },
+            },
+          });
+          // deploy/ as `kubectl apply -k deploy/` applies it, with this test's repository, job and secret.
+          const kustomization = parseYaml(readFileSync(`${repoRoot}/deploy/kustomization.yaml`, 'utf8')) as {
+            resources: string[];
+          };
+          const resources: Record<string, string> = {
+            Namespace: 'namespaces',
+            ServiceAccount: 'serviceaccounts',
+            ClusterRole: 'clusterroles',
+            ClusterRoleBinding: 'clusterrolebindings',
+            PersistentVolumeClaim: 'persistentvolumeclaims',
+            ConfigMap: 'configmaps',
+            Secret: 'secrets',
+            Deployment: 'deployments',
+            Service: 'services',
+          };
+          for (const file of kustomization.resources) {
+            for (const doc of parseAllDocuments(readFileSync(`${repoRoot}/deploy/${file}`, 'utf8'))) {
+              const object = doc.toJS() as KObject | null;
+              if (!object) continue;
+              if (object.kind === 'ConfigMap') {
+                object.data.REPOSITORIES = `${url}^main`;
+                object.data.GIT_WATCH_SOURCE_IMAGE = TOOLS_IMAGE;
+                object.data['job.yaml'] = testJobTemplate().replace(/\n\s*hostNetwork: true/, '');
+              }
+              if (object.kind === 'Secret') object.stringData.GIT_WATCH_WEBHOOK_SECRET = secret;
+              const resource = resources[object.kind];
+              assert.ok(resource, `${file}: ${object.kind} is known to this test`);
+              const group = object.apiVersion.includes('/')
+                ? `/apis/${object.apiVersion}`
+                : `/api/${object.apiVersion}`;
+              const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
+              await client.request('PATCH', `${group}${ns}/${resource}/${object.metadata.name}`, {
+                query: { fieldManager: 'duat-test' },
+                body: object,
+                contentType: 'application/apply-patch+yaml',
+              });
+            }
+          }
+          const pod = await waitFor(
+            "git-watch's pod Ready",
+            async () => {
+              const pods = await client.request<{ items?: KObject[] }>('GET', '/api/v1/namespaces/duat/pods');
+              return pods.items?.find((p) =>
+                p.status?.conditions?.some((c: KObject) => c.type === 'Ready' && c.status === 'True'),
+              );
+            },
+            240_000,
+          ).catch(async (err) => {
+            const pods = await client.request<{ items?: KObject[] }>('GET', '/api/v1/namespaces/duat/pods');
+            throw new Error(
+              `${err}: ${JSON.stringify(
+                pods.items?.map((p) => p.status),
+                null,
+                1,
+              )}`,
+            );
+          });
+          const service = await client.request<KObject>('GET', '/api/v1/namespaces/duat/services/git-watch');
+          // This namespace has no default route: the Services' range goes to the bridge, where the rule applies.
+          execFileSync('ip', ['route', 'add', '10.0.0.0/24', 'dev', 'kube-br0']);
+          const podLog = async () => {
+            const lines: string[] = [];
+            await client
+              .stream(`/api/v1/namespaces/duat/pods/${pod.metadata.name}/log`, (line) => lines.push(line))
+              .catch((err: unknown) => lines.push(`(no more log: ${err})`));
+            return lines.join('\n');
+          };
+          const withLog = async (err: unknown): Promise<never> => {
+            throw new Error(`${err}\n--- git-watch's log:\n${await podLog()}`);
+          };
+          iptables(
+            '-A',
+            'OUTPUT',
+            '-d',
+            service.spec.clusterIP,
+            '-p',
+            'tcp',
+            '--dport',
+            '8080',
+            '-j',
+            'DNAT',
+            '--to-destination',
+            `${pod.status.podIP}:8080`,
+          );
+          const base = `http://${service.spec.clusterIP}:8080`;
+          const metric = async (result: string) => {
+            const text = await (await fetch(`${base}/metrics`)).text();
+            return Number(
+              new RegExp(`^duat_git_watch_runs_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ??
+                0,
+            );
+          };
+          // The commit there when it started: a Job in the run's namespace, run to its end.
+          await waitFor(
+            'the first run to succeed (duat_git_watch_runs_total)',
+            async () => (await metric('succeeded')) === 1 || undefined,
+            240_000,
+          ).catch(withLog);
+          // A second commit, announced by a signed push webhook (the poll interval is 5 minutes).
+          const second = commitTests(repo.work, 'after the webhook', 0);
+          const body = JSON.stringify({
+            ref: 'refs/heads/main',
+            after: second,
+            repository: { git_url: url },
+          });
+          const hook = await fetch(`${base}/webhook`, {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/json',
+              'X-GitHub-Event': 'push',
+              'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+            },
+            body,
+          });
+          assert.equal(hook.status, 202, await hook.text());
+          await waitFor(
+            'the second run to succeed',
+            async () => (await metric('succeeded')) === 2 || undefined,
+            240_000,
+          ).catch(withLog);
+          const log = await podLog();
+          assert.match(
+            log,
+            new RegExp(`task completed id: \\S+ text: job succeeded repo: ${url}\\^main commit: ${second}`),
+            log,
+          );
+          assert.doesNotMatch(log, new RegExp(secret));
+        } finally {
+          await client.request('DELETE', '/api/v1/namespaces/duat').catch(() => {});
+          toApi.close();
+          toGit.close();
         }
       },
     );
