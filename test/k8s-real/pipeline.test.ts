@@ -73,6 +73,16 @@ async function skopeoLayerFiles(ref: string): Promise<string[]> {
   }
 }
 
+/** Seconds from git-watch seeing the commit to its pod Running and to the run recorded (its log's clock). */
+function phaseTimes(stderr: string): string {
+  const at = (pattern: RegExp) => {
+    const time = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d\\.\\d+) .*${pattern.source}`, 'm').exec(stderr);
+    return time ? Number(time[1]) * 3600 + Number(time[2]) * 60 + Number(time[3]) : Number.NaN;
+  };
+  const seen = at(/new commit .* phase: Queued/);
+  return `pod Running ${(at(/pod update .* phase: Running/) - seen).toFixed(1)}s, run recorded ${(at(/task completed/) - seen).toFixed(1)}s after the commit was seen`;
+}
+
 /** git-watch's output and its runs' logs, for a failing assertion's message. */
 function explain(r: CliResult, state: string): string {
   const logs = runsOf(r.stdout).map((run) => {
@@ -97,21 +107,23 @@ if (inNetns(import.meta.url)) {
       await fx?.stop();
     });
 
+    /** `git-watch --once --runner kubernetes` with the tools image as the source image. */
+    const watchArgs = (state: string, template: string, url: string, ...extra: string[]) => [
+      'git-watch',
+      '--once',
+      '--runner',
+      'kubernetes',
+      '--source-image',
+      TOOLS_IMAGE,
+      '--persistent-state-dir',
+      state,
+      '--job-template',
+      template,
+      ...extra,
+      url,
+    ];
     const watchOnce = (state: string, template: string, url: string, ...extra: string[]) =>
-      duat(fx, [
-        'git-watch',
-        '--once',
-        '--runner',
-        'kubernetes',
-        '--source-image',
-        TOOLS_IMAGE,
-        '--persistent-state-dir',
-        state,
-        '--job-template',
-        template,
-        ...extra,
-        url,
-      ]);
+      duat(fx, watchArgs(state, template, url, ...extra));
 
     it(
       '--source init from git daemon: the exact commit, its tests run in it, success then failure with the exit code',
@@ -127,7 +139,7 @@ if (inNetns(import.meta.url)) {
         const [run] = runsOf(first.stdout);
         assert.equal(run?.state, 'succeeded', explain(first, state));
         process.stderr.write(
-          `# real node: passing run recorded ${first.seconds.toFixed(1)}s after git-watch started\n`,
+          `# real node: passing run: ${phaseTimes(first.stderr)}; git-watch --once took ${first.seconds.toFixed(1)}s\n`,
         );
         const log = runLog(state, run?.id as string);
         // The init container's own line (only git in duat.test/tools:1 could print it), then the tests'.
@@ -248,19 +260,7 @@ if (inNetns(import.meta.url)) {
           `${testJobTemplate()}        volumeMounts: [{name: gate, mountPath: /gate}]\n      volumes: [{name: gate, hostPath: {path: ${gate}, type: Directory}}]\n`,
         );
         const state = `${fx.dir}/state-kill`;
-        const args = [
-          'git-watch',
-          '--once',
-          '--runner',
-          'kubernetes',
-          '--source-image',
-          TOOLS_IMAGE,
-          '--persistent-state-dir',
-          state,
-          '--job-template',
-          template,
-          fx.daemon.url(repo.name),
-        ];
+        const args = watchArgs(state, template, fx.daemon.url(repo.name));
         const first = startDuat(fx, args);
         const id = await waitFor(
           'the first line in the run log',
@@ -338,19 +338,7 @@ if (inNetns(import.meta.url)) {
             git(repo.work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
             const r = await duat(
               fx,
-              [
-                'git-watch',
-                '--once',
-                '--runner',
-                'kubernetes',
-                '--source-image',
-                TOOLS_IMAGE,
-                '--persistent-state-dir',
-                state,
-                '--job-template',
-                `${repoRoot}/examples/kubernetes/build-image-layer.yaml`,
-                url,
-              ],
+              watchArgs(state, `${repoRoot}/examples/kubernetes/build-image-layer.yaml`, url),
               { env: { REGISTRY: toRegistry.address, BUILD_IMAGE: SKOPEO_IMAGE } },
             );
             assert.equal(r.code, 0, explain(r, state));
