@@ -107,6 +107,26 @@ if (inNetns(import.meta.url)) {
       await fx?.stop();
     });
 
+    /** A PersistentVolume of no storage class on a new directory of the node (returned). */
+    const hostPathVolume = async (name: string, size: string): Promise<string> => {
+      const path = `${fx.dir}/pv-${name}`;
+      mkdirSync(path);
+      await fx.node.client.request('POST', '/api/v1/persistentvolumes', {
+        body: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: { name },
+          spec: {
+            capacity: { storage: size },
+            accessModes: ['ReadWriteOnce'],
+            persistentVolumeReclaimPolicy: 'Retain',
+            hostPath: { path, type: 'Directory' },
+          },
+        },
+      });
+      return path;
+    };
+
     /** `git-watch --once --runner kubernetes` with the tools image as the source image. */
     const watchArgs = (state: string, template: string, url: string, ...extra: string[]) => [
       'git-watch',
@@ -207,21 +227,7 @@ if (inNetns(import.meta.url)) {
       async () => {
         // The volume the claim binds to: a directory on the node (no storage class, so the run's claim,
         // which names none, binds to it; there is no provisioner on this node).
-        const path = `${fx.dir}/pv-source`;
-        mkdirSync(path, { recursive: true });
-        await fx.node.client.request('POST', '/api/v1/persistentvolumes', {
-          body: {
-            apiVersion: 'v1',
-            kind: 'PersistentVolume',
-            metadata: { name: 'duat-real-source' },
-            spec: {
-              capacity: { storage: '1Gi' },
-              accessModes: ['ReadWriteOnce'],
-              persistentVolumeReclaimPolicy: 'Retain',
-              hostPath: { path, type: 'Directory' },
-            },
-          },
-        });
+        const path = await hostPathVolume('duat-real-source', '1Gi');
         const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.3.0-real-pvc', 'through a claim');
         const template = writeFile(fx, 'tests-pvc.yaml', testJobTemplate());
         const state = `${fx.dir}/state-pvc`;
@@ -421,22 +427,7 @@ if (inNetns(import.meta.url)) {
           const url = `git://${toGit.address}/${repo.name}`;
           const secret = 'in-cluster-webhook-secret';
           // The state volume: a directory on the node, for deploy/state.yaml's claim (its user is git-watch's).
-          const statePath = `${fx.dir}/pv-state`;
-          mkdirSync(statePath);
-          execFileSync('chown', ['10001:10001', statePath]);
-          await client.request('POST', '/api/v1/persistentvolumes', {
-            body: {
-              apiVersion: 'v1',
-              kind: 'PersistentVolume',
-              metadata: { name: 'duat-real-state' },
-              spec: {
-                capacity: { storage: '5Gi' },
-                accessModes: ['ReadWriteOnce'],
-                persistentVolumeReclaimPolicy: 'Retain',
-                hostPath: { path: statePath, type: 'Directory' },
-              },
-            },
-          });
+          execFileSync('chown', ['10001:10001', await hostPathVolume('duat-real-state', '5Gi')]);
           // deploy/ as `kubectl apply -k deploy/` applies it, with this test's repository, job and secret.
           const kustomization = parseYaml(readFileSync(`${repoRoot}/deploy/kustomization.yaml`, 'utf8')) as {
             resources: string[];
