@@ -65,23 +65,9 @@ fi
 SCRATCH="$(mktemp -d "$CACHE_ROOT/k8s-build.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-# run LOGNAME CMD...: runs CMD with its output in $LOG_DIR/LOGNAME.log; on failure prints the tail.
-run() {
-  local name="$1"
-  shift
-  local log="$LOG_DIR/$name.log"
-  local start=$SECONDS
-  printf 'k8s-control-plane: %s ... ' "$name" >&2
-  if "$@" >"$log" 2>&1; then
-    printf 'done in %ss\n' "$((SECONDS - start))" >&2
-  else
-    printf 'FAILED after %ss\n' "$((SECONDS - start))" >&2
-    echo "---- last 60 lines of $log ----" >&2
-    tail -n 60 "$log" >&2
-    echo "---- end of $log ----" >&2
-    exit 1
-  fi
-}
+STEP_PREFIX=k8s-control-plane
+# shellcheck source=build-step.sh
+source "$ROOT/scripts/build-step.sh"
 
 export CGO_ENABLED=0
 

@@ -54,6 +54,25 @@ step "Kubernetes control plane for the tests"
 bash scripts/k8s-control-plane.sh >/dev/null
 # ---- end of Kubernetes control plane
 
+# ---- real Kubernetes node (test/k8s-real): Debian's containerd, runc, CNI plugins, busybox-static and iptables,
+# and a kubelet built from the Go module proxy into $DUAT_TEST_CACHE/k8s-node-v1.36.3/ (about a minute
+# with the control plane's Go build cache, a no-op when cached). The tests run it as root inside a
+# network namespace they make.
+step "real Kubernetes node for the tests"
+NODE_PACKAGES=()
+need_cmd containerd || NODE_PACKAGES+=(containerd)
+need_cmd runc || NODE_PACKAGES+=(runc)
+[ -x /usr/lib/cni/bridge ] || NODE_PACKAGES+=(containernetworking-plugins)
+[ -x /bin/busybox ] || NODE_PACKAGES+=(busybox-static)
+need_cmd iptables || NODE_PACKAGES+=(iptables)
+if [ "${#NODE_PACKAGES[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${NODE_PACKAGES[@]}" >/dev/null
+fi
+bash scripts/k8s-real-node.sh >/dev/null
+# ---- end of real Kubernetes node
+
 # Both runs go ahead even when the first fails, so one CI run shows every version's failures.
 failed=()
 step "npm test on Node $(node -v)"

@@ -126,6 +126,7 @@ describe('prepareRun', () => {
       { name: SOURCE_VOLUME, mountPath: '/workspace/source' },
     ]);
     assert.deepEqual(pod.containers[0].env, [{ name: 'DUAT_COMMIT', value: 'a'.repeat(40) }]);
+    assert.equal(pod.containers[0].workingDir, '/workspace/source', 'starts in the commit');
     assert.match(run.notes[0] ?? '', /moved from namespace elsewhere into the run's namespace gw-0-1-0/);
     assert.equal(docs[1]?.object.metadata.name, 'imagebuilder', 'the parsed documents are not changed');
   });
@@ -144,6 +145,18 @@ describe('prepareRun', () => {
     assert.deepEqual(job.spec.template.spec.volumes, [
       { name: 'source', persistentVolumeClaim: { claimName: 'mine' } },
     ]);
+  });
+
+  it('starts containers in the source mount unless they set workingDir (theirs, or the mount they chose)', () => {
+    const text = JOB.replace(
+      '        image: busybox\n',
+      '        image: busybox\n        workingDir: /build\n      - name: second\n        image: busybox\n' +
+        '        volumeMounts:\n        - name: source\n          mountPath: /src\n',
+    );
+    const pod = prepareRun(parseManifest(text, 'ci.yaml'), context()).job.object.spec.template.spec;
+    assert.equal(pod.containers[0].workingDir, '/build');
+    assert.equal(pod.containers[1].workingDir, '/src');
+    assert.equal(pod.initContainers[0].workingDir, '/workspace/source');
   });
 
   it('needs exactly one Job', () => {

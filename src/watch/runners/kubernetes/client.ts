@@ -77,6 +77,8 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** The stream is given up (an error) after this long without data. */
   readonly idleTimeoutMs?: number;
+  /** Called once the server has answered with success (before any line: a watch may stay silent). */
+  readonly onOpen?: () => void;
 }
 
 export interface ClusterOptions {
@@ -317,6 +319,7 @@ export class KubeClient {
           res.on('error', (err) => settle(err));
           return;
         }
+        options.onOpen?.();
         let rest = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {

@@ -193,7 +193,10 @@ function containersOf(podSpec: KObject): KObject[] {
   return all;
 }
 
-/** Adds the source volume, the init container, mounts and environment to a pod spec. */
+/**
+ * Adds the source volume, the init container, mounts, environment and (where a container sets none)
+ * the working directory to a pod spec.
+ */
 export function addSource(podSpec: KObject, plan: SourcePlan, env: Readonly<Record<string, string>>): void {
   podSpec.volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
   if (!podSpec.volumes.some((v: KObject) => v?.name === SOURCE_VOLUME))
@@ -204,6 +207,12 @@ export function addSource(podSpec: KObject, plan: SourcePlan, env: Readonly<Reco
     const mounts = container.volumeMounts as KObject[];
     if (!mounts.some((m) => m?.name === SOURCE_VOLUME || m?.mountPath === plan.mountPath)) {
       mounts.push({ name: SOURCE_VOLUME, mountPath: plan.mountPath });
+    }
+    // A container that says nowhere else starts in the commit's files (a job written as the
+    // original's, `make test`, works as it is), wherever it mounts them.
+    if (container.workingDir === undefined) {
+      const source = mounts.find((m) => m?.name === SOURCE_VOLUME) ?? { mountPath: plan.mountPath };
+      container.workingDir = source.mountPath;
     }
     container.env = Array.isArray(container.env) ? container.env : [];
     const have = new Set((container.env as KObject[]).map((e) => e?.name));

@@ -78,7 +78,10 @@ export interface KubernetesRunnerOptions {
   readonly source?: SourceMode;
   /** The init container's image (git and sh). */
   readonly sourceImage?: string;
-  /** The copy pod's image (tar and sleep), source mode pvc. */
+  /**
+   * The copy pod's image (tar and sleep), source mode pvc. Default: the source image when one is given
+   * (an image with git and sh has them: one image to provide in a cluster that cannot pull), else busybox.
+   */
   readonly copyImage?: string;
   /** Where containers see the commit. Default /workspace/source. */
   readonly sourceMountPath?: string;
@@ -910,7 +913,7 @@ export class KubernetesRunner implements Runner {
       name,
       ns,
       job.id,
-      this.options.copyImage ?? DEFAULT_COPY_IMAGE,
+      this.options.copyImage ?? this.options.sourceImage ?? DEFAULT_COPY_IMAGE,
       this.mountPath,
       jobObject.spec?.template?.spec ?? {},
     );

@@ -111,6 +111,15 @@ export async function watchLoop(
             },
             signal,
             idleTimeoutMs: (watchSeconds + 30) * 1000,
+            // Back as soon as the watch is open: a quiet watch sends nothing until the next change,
+            // and the server ends it only after watchSeconds.
+            onOpen: () => {
+              retry = retryMin;
+              if (down !== undefined) {
+                down = undefined;
+                handlers.reconnected?.();
+              }
+            },
           },
         )
         .catch((err: unknown) => {

@@ -1,0 +1,74 @@
+/**
+ * The real-node suite runs inside a network namespace it makes for itself, so that the node's bridge
+ * (kube-br0, 10.244.0.1/24), the pods' addresses and every port the node, the git servers and
+ * git-watch listen on exist nowhere else on the machine (../shared/spec/k8s-real-node.md).
+ *
+ * A test file calls `inNetns()`: outside, it registers one test that makes the namespace (`ip netns
+ * add`), runs the same file again inside it with `nsenter --net=/run/netns/NAME` (not `ip netns
+ * exec`, which mounts a fresh /sys and so hides the cgroup mounts the kubelet needs) under node's
+ * test runner, passes its report through to stderr, fails when it fails, and deletes the namespace.
+ * Inside (DUAT_REAL_NODE_NETNS set), the file defines its real tests. DUAT_REAL_NODE_TESTS=PATTERN
+ * runs only the tests whose names match (node's --test-name-pattern), for working on one.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ENV = 'DUAT_REAL_NODE_NETNS';
+
+function ip(...args: string[]): void {
+  const result = spawnSync('ip', args, { encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`ip ${args.join(' ')} failed (${result.status}): ${result.stderr.trim()}`);
+}
+
+/** True inside the suite's namespace; outside, registers the test that runs `moduleUrl` in one. */
+export function inNetns(moduleUrl: string): boolean {
+  if (process.env[ENV]) return true;
+  const file = fileURLToPath(moduleUrl);
+  const name = `duat-real-${process.pid}`;
+  test(`the real-node tests of ${file.split('/').pop()}, inside network namespace ${name}`, async () => {
+    if (process.getuid?.() !== 0)
+      throw new Error('the real-node tests need root (a kubelet, containerd, a network namespace)');
+    ip('netns', 'add', name);
+    try {
+      const nsenter = ['nsenter', `--net=/run/netns/${name}`];
+      const lo = spawnSync(nsenter[0] as string, [...nsenter.slice(1), 'ip', 'link', 'set', 'lo', 'up']);
+      if (lo.status !== 0) throw new Error(`cannot bring up lo in ${name}: ${lo.stderr}`);
+      const child = spawn(
+        nsenter[0] as string,
+        [
+          ...nsenter.slice(1),
+          process.execPath,
+          '--test',
+          '--test-reporter=spec',
+          ...(process.env.DUAT_REAL_NODE_TESTS
+            ? [`--test-name-pattern=${process.env.DUAT_REAL_NODE_TESTS}`]
+            : []),
+          file,
+        ],
+        // Without NODE_TEST_CONTEXT (set for this file's process), the inner runner runs the file itself.
+        {
+          env: { ...process.env, NODE_TEST_CONTEXT: undefined, [ENV]: name },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let report = '';
+      child.stdout.on('data', (c: Buffer) => {
+        report += c.toString('utf8');
+        process.stderr.write(c);
+      });
+      child.stderr.on('data', (c: Buffer) => process.stderr.write(c));
+      const code = await new Promise<number | string>((resolve) =>
+        child.on('exit', (c, signal) => resolve(c ?? signal ?? -1)),
+      );
+      if (code !== 0) throw new Error(`the real-node tests failed (exit ${code}): see their report above`);
+      // A run that ran nothing is no pass.
+      const passed = Number(/^ℹ pass (\d+)$/m.exec(report)?.[1] ?? 0);
+      if (passed === 0) throw new Error('the real-node tests ran no test: see their report above');
+    } finally {
+      spawnSync('ip', ['netns', 'del', name]);
+    }
+  });
+  return false;
+}
