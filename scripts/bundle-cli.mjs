@@ -5,6 +5,7 @@
 // - every dependency is bundled: no module resolution through node_modules at run time;
 // - one chunk per subcommand and per dynamically imported module (esbuild's code splitting), so a
 //   command loads only what it runs; the AWS SDK, Octokit and the Kubernetes client load on first use;
+// - V8's compiled code is kept between runs (scripts/code-cache.cjs, inlined at the top of duat.js);
 // - the chunks are CommonJS (dist/bin/package.json says so): Node's ES module loader costs ~10% of a
 //   bare `node -e 0` before the first line runs, the CommonJS loader almost nothing. esbuild splits only
 //   ES modules, so each ES chunk is then rewritten to CommonJS with its imports as require() calls
@@ -14,7 +15,7 @@
 //   dozen of them;
 // - so are the packages in LAZY_PACKAGES, each bundled alone into dist/bin/vendor/: yaml and TOML
 //   support are a third of what `stencil` would otherwise load for a template that uses neither.
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { build, transform } from 'esbuild';
 
@@ -98,23 +99,16 @@ function lazyRequires(code, file) {
   );
 }
 
-/**
- * Node >= 22.1 keeps V8's compiled code of the chunks between runs (module.enableCompileCache): a
- * fifth of `stencil`'s start-up. Per user, under the XDG cache directory, not the shared temp
- * directory Node would pick; NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE still rule. Node 20
- * has no such cache and skips this (node:module would bring in the ES module loader there).
- */
-const COMPILE_CACHE = [
-  'if(+process.versions.node.split(".")[0]>=22)try{',
-  'const home=process.env.XDG_CACHE_HOME||(process.env.HOME&&process.env.HOME+"/.cache");',
-  'require("node:module").enableCompileCache?.(home?home+"/duat/node-compile-cache":undefined);',
-  '}catch{}',
-].join('');
+/** V8's compiled code kept between runs (see the file); the first lines of duat.js. */
+const COMPILE_CACHE = readFileSync(join(root, 'scripts', 'code-cache.cjs'), 'utf8')
+  .split('\n')
+  .filter((line) => !/^\s*\/\//.test(line))
+  .join('\n');
 
 /** What a chunk needs before its code: only the helpers it uses, since every line costs start-up. */
 function prelude(code, entry) {
   const lines = ['"use strict";'];
-  if (entry) lines.push(COMPILE_CACHE);
+  if (entry) lines.push(`\n${COMPILE_CACHE}\n`);
   if (code.includes(IMPORT_META_URL))
     lines.push(`var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;`);
   if (code.includes(LAZY))

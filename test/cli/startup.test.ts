@@ -6,7 +6,7 @@
  * per cent of `node -e 0`; the yaml and TOML packages a third of `stencil`'s code.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cleanEnv, runDuat } from '../helpers/cli.js';
@@ -93,5 +93,49 @@ describe('start-up of one-shot commands', () => {
     const r = runDuat(['stencil'], { cwd: tempDir(t), input: `{{ "${'y'.repeat(200_000)}" | len }}` });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '200000');
+  });
+
+  it("keeps V8's compiled code per user, rejects stale data and works without a cache", (t) => {
+    const repo = initRepo(join(tempDir(t), 'repo'), { files: { 'a.tpl': '{{ "x" | upper }}\n' } });
+    const cache = join(tempDir(t), 'cache');
+    const run = (extra: NodeJS.ProcessEnv = {}) => {
+      const r = runDuat(['stencil', '-input', 'a.tpl'], {
+        cwd: repo,
+        env: cleanEnv({ XDG_CACHE_HOME: cache, ...extra }),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'X\n');
+    };
+    const cached = () => {
+      const byDir = readdirSync(join(cache, 'duat', 'node-compile-cache'), {
+        recursive: true,
+        withFileTypes: true,
+      });
+      return byDir.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    };
+    run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    assert.throws(() => cached(), /ENOENT/);
+    run();
+    const files = cached();
+    assert.ok(files.length > 0, 'no compiled code was kept');
+    const stamps = files.map((f) => statSync(f).mtimeMs);
+    run();
+    assert.deepEqual(
+      files.map((f) => statSync(f).mtimeMs),
+      stamps,
+      'a second run compiled again',
+    );
+    // Data V8 does not accept (here: garbage) is replaced; the command runs as before.
+    for (const f of files) writeFileSync(f, 'not V8 data');
+    run();
+    if (process.versions.node.startsWith('20.'))
+      assert.ok(
+        files.every((f) => readFileSync(f, 'utf8') !== 'not V8 data'),
+        'stale data was kept',
+      );
+    // A cache that cannot be written (its directory is a file) is no error.
+    const notADirectory = join(cache, 'file');
+    writeFileSync(notADirectory, '');
+    run({ XDG_CACHE_HOME: notADirectory });
   });
 });
