@@ -1,25 +1,62 @@
 /**
  * Runs every benchmark in bench/ (one process each, one after another, so they do not disturb each
- * other) and prints their reports. Usage: npm run bench [-- NAME...] to run only some.
+ * other), passes their reports through and prints the rows they mark (bench/measure.ts) as one
+ * table: work, duat, each peer, ratio to the target's peer, target, met or not.
+ * Usage: npm run bench [-- NAME...] to run only some.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
+const LIBRARIES = new Set(['run.js', 'measure.js']);
 const benches = readdirSync(here)
-  .filter((f) => f.endsWith('.js') && f !== 'run.js')
+  .filter((f) => f.endsWith('.js') && !LIBRARIES.has(f))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+
+const ms = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
+
+function table(rows: readonly BenchRow[]): string {
+  const header = ['work', 'metric', 'duat', 'peers', 'ratio', 'target', 'met'];
+  const body = rows.map((r) => {
+    const against = r.peers.find((p) => p.name === r.against);
+    const ratio = against ? r.duat / against.value : Number.NaN;
+    return [
+      r.work,
+      r.metric,
+      ms(r.duat),
+      r.peers.map((p) => `${p.name} ${ms(p.value)} (${(r.duat / p.value).toFixed(2)}x)`).join('; '),
+      `${ratio.toFixed(2)}x ${r.against}`,
+      `<= ${r.target}x`,
+      ratio <= r.target ? 'yes' : 'NO',
+    ];
+  });
+  const lines = [header, ...body].map((cells) => `| ${cells.join(' | ')} |`);
+  lines.splice(1, 0, `|${header.map(() => '---').join('|')}|`);
+  return lines.join('\n');
+}
+
 let failed = 0;
+const rows: BenchRow[] = [];
 for (const file of benches) {
   process.stdout.write(`\n== ${file.replace(/\.js$/, '')}\n`);
-  const r = spawnSync(process.execPath, [join(here, file)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(here, file)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  for (const line of (r.stdout ?? '').split('\n')) {
+    if (line.startsWith('BENCH-ROW ')) rows.push(JSON.parse(line.slice('BENCH-ROW '.length)) as BenchRow);
+    else if (line) process.stdout.write(`${line}\n`);
+  }
   if (r.status !== 0) {
     failed++;
     process.stdout.write(`${file} exited with ${r.status}\n`);
   }
 }
+if (rows.length) process.stdout.write(`\n${table(rows)}\n`);
 process.exit(failed ? 1 : 0);

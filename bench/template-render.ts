@@ -18,6 +18,7 @@ import { generateChart } from '../test/template/harness/chart.js';
 import { goBytes } from '../test/template/harness/judge.js';
 import { benchOracle } from '../test/template/harness/oracle.js';
 import { firstDifference } from '../test/template/harness/report.js';
+import { emitRow } from './measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -86,6 +87,14 @@ function main(): number {
     console.log(`Go text/template + sprig: median ${ms(go.medianNs)} over ${go.runs} runs`);
     console.log(`duat engine:              median ${ms(oursNs)} over ${runs} runs`);
     console.log(`ratio ours/Go: ${(oursNs / go.medianNs).toFixed(2)} (< 1 means faster than Go)`);
+    emitRow({
+      work: `engine, warm, in-process execute of the chart (${output.split('\n').length} lines; context for the whole-process 2x row)`,
+      metric: 'wall',
+      duat: oursNs / 1e6,
+      peers: [{ name: 'Go text/template + sprig', value: go.medianNs / 1e6 }],
+      against: 'Go text/template + sprig',
+      target: 2,
+    });
     return 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { createLogger } from '../core/log.js';
 import { redact } from '../core/redact.js';
 import { formatHelp, parseArgs, parseBoolean } from './args.js';
 import type { CommandModule } from './command.js';
+import { descriptorWriter, readAllStdin } from './std-streams.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   semver: {
@@ -97,30 +98,24 @@ function debugWanted(argv: readonly string[]): boolean {
   return argv.some((a) => a === '-v' || a === '--v' || a === '-v=true' || a === '--verbose');
 }
 
-function readStdinBytes(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
-    process.stdin.on('error', reject);
-  });
-}
+const writeOut = descriptorWriter(1, () => process.stdout);
+const writeErr = descriptorWriter(2, () => process.stderr);
 
 async function readStdin(): Promise<string> {
-  return (await readStdinBytes()).toString('utf8');
+  return (await readAllStdin()).toString('utf8');
 }
 
 async function main(argv: string[]): Promise<number> {
   const invokedAs = PROGRAM_ALIASES[basename(process.argv[1] ?? '').replace(/\.js$/, '')];
   const [first, ...rest] = invokedAs ? [invokedAs, ...argv] : argv;
-  const stderr = (s: string) => process.stderr.write(redact(s));
+  const stderr = (s: string) => writeErr(redact(s));
   if (first === undefined || first === '--help' || first === '-h' || first === '-help' || first === 'help') {
     if (first === 'help' && rest[0] && COMMANDS[rest[0]]) return main([rest[0], '--help']);
-    process.stdout.write(topHelp());
+    writeOut(topHelp());
     return first === undefined ? 2 : 0;
   }
   if (first === '--version' || first === '-version' || first === 'version') {
-    process.stdout.write(`${duatVersion()}\n`);
+    writeOut(`${duatVersion()}\n`);
     return 0;
   }
   const entry = COMMANDS[first];
@@ -135,21 +130,25 @@ async function main(argv: string[]): Promise<number> {
     const command = await entry.load();
     const args = parseArgs(rest, command.spec);
     if (args.flags.help) {
-      process.stdout.write(formatHelp(command.spec));
+      writeOut(formatHelp(command.spec));
       return 0;
     }
     if (args.flags.version) {
-      process.stdout.write(`${duatVersion()}\n`);
+      writeOut(`${duatVersion()}\n`);
       return 0;
     }
-    const log = createLogger({ verbose: verbose || args.flags.v === true, prefix: `duat ${first}` });
+    const log = createLogger({
+      verbose: verbose || args.flags.v === true,
+      prefix: `duat ${first}`,
+      write: writeErr,
+    });
     return await command.run(args, {
-      out: (s) => process.stdout.write(s),
-      outBytes: (b) => process.stdout.write(b),
+      out: writeOut,
+      outBytes: writeOut,
       log,
       env: process.env,
       readStdin,
-      readStdinBytes,
+      readStdinBytes: readAllStdin,
     });
   } catch (err) {
     if (err instanceof DuatError) {
@@ -170,7 +169,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`duat: ${errorMessage(err)}\n`);
+    writeErr(`duat: ${errorMessage(err)}\n`);
     process.exitCode = 1;
   },
 );

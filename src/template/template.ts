@@ -231,6 +231,9 @@ export class Template implements ExecTemplate {
 /** Go's goodName: a function name must be an identifier (letters, digits, '_'; not a digit first). */
 function goodName(name: string): boolean {
   if (name === '') return false;
+  // Nearly every name is ASCII: decided without the Unicode tables (a Funcs call of sprig's ~200
+  // names is part of every render's start-up).
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return true;
   let i = 0;
   for (const ch of name) {
     const r = ch.codePointAt(0) as number;

@@ -1,0 +1,3 @@
+module duat.bench/proctime
+
+go 1.26

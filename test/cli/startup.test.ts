@@ -1,0 +1,141 @@
+/**
+ * Start-up of the shipped bundle: a one-shot command loads only what it uses. Timing is the bench's
+ * job (bench/startup.ts); this checks the causes, which do not vary with the machine's load: which
+ * of Node's own modules a command loads beyond what every Node process has, and how much of
+ * duat's code. Node's ES module loader, its streams (process.stdout) and crypto each cost several
+ * per cent of `node -e 0`; the yaml and TOML packages a third of `stencil`'s code.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { cleanEnv, runDuat } from '../helpers/cli.js';
+import { initRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+interface Loaded {
+  /** Node's modules loaded, as in process.moduleLoadList ("NativeModule crypto"). */
+  node: string[];
+  /** Files loaded through require, absolute paths. */
+  files: string[];
+}
+
+/** Runs duat with a preload that records, at exit, what was loaded. */
+function loadedBy(t: import('node:test').TestContext, args: string[], cwd: string): Loaded {
+  const dir = tempDir(t);
+  const report = join(dir, 'loaded.json');
+  const preload = join(dir, 'record-loads.cjs');
+  writeFileSync(
+    preload,
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+      node: process.moduleLoadList, files: Object.keys(require.cache) })));\n`,
+  );
+  const r = runDuat(args, { cwd, env: cleanEnv({ NODE_OPTIONS: `--require ${preload}` }) });
+  assert.equal(r.code, 0, `duat ${args.join(' ')} failed: ${r.stderr}`);
+  const loaded = JSON.parse(readFileSync(report, 'utf8')) as Loaded;
+  return { node: loaded.node, files: loaded.files.filter((f) => f !== preload) };
+}
+
+const HEAVY_NODE_MODULES = [
+  'NativeModule internal/modules/esm/loader',
+  'NativeModule stream',
+  'NativeModule crypto',
+  'NativeModule child_process',
+  'NativeModule worker_threads',
+  'NativeModule http',
+];
+
+function assertLight(loaded: Loaded, maxBytes: number, what: string): void {
+  for (const name of HEAVY_NODE_MODULES) assert.ok(!loaded.node.includes(name), `${what} loads ${name}`);
+  const bytes = loaded.files.reduce((sum, f) => sum + statSync(f).size, 0);
+  assert.ok(bytes <= maxBytes, `${what} loads ${bytes} bytes of code (${loaded.files.length} files)`);
+  for (const f of loaded.files) assert.ok(!f.includes('node_modules'), `${what} loads ${f}`);
+}
+
+describe('start-up of one-shot commands', () => {
+  it('--help and semver extract load neither streams, crypto nor the ES module loader', (t) => {
+    const repo = initRepo(join(tempDir(t), 'repo'), {
+      files: { 'README.md': 'Version : <repo-version>1.2.3</repo-version>\n' },
+    });
+    assertLight(loadedBy(t, ['--help'], repo), 40_000, 'duat --help');
+    assertLight(loadedBy(t, ['semver', 'extract'], repo), 150_000, 'duat semver extract');
+    assertLight(loadedBy(t, ['image', 'name', '--help'], repo), 150_000, 'duat image name --help');
+  });
+
+  it('stencil of a small template loads neither yaml nor TOML support', (t) => {
+    const repo = initRepo(join(tempDir(t), 'repo'), { files: { 'a.tpl': '{{ "x" | upper }}\n' } });
+    const loaded = loadedBy(t, ['stencil', '-input', 'a.tpl'], repo);
+    assertLight(loaded, 800_000, 'duat stencil');
+    assert.ok(!loaded.files.some((f) => /vendor\/(yaml|smol-toml)\.js$/.test(f)), loaded.files.join('\n'));
+  });
+
+  it('stencil loads yaml and TOML support when a values file needs them', (t) => {
+    const repo = initRepo(join(tempDir(t), 'repo'), {
+      files: { 'a.tpl': '{{ toYaml .a }}{{ .b }}\n', 'v.yaml': 'a: {x: [1, 2]}\n', 't.toml': 'b = 3\n' },
+    });
+    const r = runDuat(['stencil', '-input', 'a.tpl', '--values-file', 'v.yaml', '--values-file', 't.toml'], {
+      cwd: repo,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'x:\n- 1\n- 2\n3\n');
+  });
+
+  it('writes output larger than a pipe holds, whole and in order', (t) => {
+    const repo = initRepo(join(tempDir(t), 'repo'), {
+      files: { 'a.tpl': '{{ range until 40000 }}{{ . }}\n{{ end }}' },
+    });
+    const r = runDuat(['stencil', '-input', 'a.tpl'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, Array.from({ length: 40000 }, (_, i) => `${i}\n`).join(''));
+  });
+
+  it('reads a template from stdin', (t) => {
+    const r = runDuat(['stencil'], { cwd: tempDir(t), input: `{{ "${'y'.repeat(200_000)}" | len }}` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '200000');
+  });
+
+  it("keeps V8's compiled code per user, rejects stale data and works without a cache", (t) => {
+    const repo = initRepo(join(tempDir(t), 'repo'), { files: { 'a.tpl': '{{ "x" | upper }}\n' } });
+    const cache = join(tempDir(t), 'cache');
+    const run = (extra: NodeJS.ProcessEnv = {}) => {
+      const r = runDuat(['stencil', '-input', 'a.tpl'], {
+        cwd: repo,
+        env: cleanEnv({ XDG_CACHE_HOME: cache, ...extra }),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'X\n');
+    };
+    const cached = () => {
+      const byDir = readdirSync(join(cache, 'duat', 'node-compile-cache'), {
+        recursive: true,
+        withFileTypes: true,
+      });
+      return byDir.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    };
+    run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    assert.throws(() => cached(), /ENOENT/);
+    run();
+    const files = cached();
+    assert.ok(files.length > 0, 'no compiled code was kept');
+    const stamps = files.map((f) => statSync(f).mtimeMs);
+    run();
+    assert.deepEqual(
+      files.map((f) => statSync(f).mtimeMs),
+      stamps,
+      'a second run compiled again',
+    );
+    // Data V8 does not accept (here: garbage) is replaced; the command runs as before.
+    for (const f of files) writeFileSync(f, 'not V8 data');
+    run();
+    if (process.versions.node.startsWith('20.'))
+      assert.ok(
+        files.every((f) => readFileSync(f, 'utf8') !== 'not V8 data'),
+        'stale data was kept',
+      );
+    // A cache that cannot be written (its directory is a file) is no error.
+    const notADirectory = join(cache, 'file');
+    writeFileSync(notADirectory, '');
+    run({ XDG_CACHE_HOME: notADirectory });
+  });
+});
