@@ -7,6 +7,10 @@
  *
  *   node dist/bench/startup.js      BENCH_RUNS=N rounds (default 21);
  *   BENCH_BEFORE=path/to/duat.js adds that build (say, main's) as a peer, "duat before".
+ *
+ * The one-shot commands run on this Node and again on the current LTS (scripts/node-lts.sh, the
+ * Node 24 the tests also use), each against `node -e 0` of the same version: one build serves both,
+ * Node 22+ with its module compile cache.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'bin', 'duat.js');
 const before = process.env.BENCH_BEFORE;
 const rounds = Number(process.env.BENCH_RUNS ?? 21);
+
+/** The current LTS's node when it is another major than this one (scripts/node-lts.sh installs it). */
+function ltsNode(): { label: string; path: string } | undefined {
+  const bin = execFileSync('bash', [join(root, 'scripts', 'node-lts.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  const path = join(bin, 'node');
+  const version = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  const major = (v: string) => v.split('.')[0];
+  if (major(version) === major(process.versions.node)) return undefined;
+  return { label: `Node ${major(version)}`, path };
+}
 
 function git(cwd: string, ...args: string[]): void {
   execFileSync('git', args, { cwd, stdio: 'ignore' });
@@ -83,6 +100,9 @@ async function main(): Promise<void> {
         ...extra,
       }));
     const node: Command = { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env };
+    const lts = ltsNode();
+    const onLts = (name: string) => `duat on ${lts?.label} ${name}`;
+    const ltsFloor = `node -e 0 on ${lts?.label}`;
     const oneShots: [string, string[], number][] = [
       ['--help', ['--help'], 1.15],
       ['semver extract', ['semver', 'extract'], 1.15],
@@ -102,6 +122,11 @@ async function main(): Promise<void> {
       },
     ];
     const commands = [...peers, ...oneShots.flatMap(([name, args]) => duatCommands(name, args))];
+    if (lts) {
+      commands.push({ name: ltsFloor, argv: [lts.path, '-e', '0'], env });
+      for (const [name, args] of oneShots)
+        commands.push({ name: onLts(name), argv: [lts.path, cli, ...args], cwd: repo, env });
+    }
     // The chart: check once that duat and Go print the same bytes, then time both.
     const utc = { ...env, TZ: 'UTC' };
     const chartArgs = [
@@ -166,6 +191,11 @@ async function main(): Promise<void> {
         target,
       ))
         emitRow(row);
+    }
+    if (lts) {
+      for (const [name, , target] of oneShots)
+        for (const row of rowsFor(onLts(name), costs, onLts(name), [ltsFloor], ltsFloor, target))
+          emitRow(row);
     }
     for (const row of rowsFor(
       `duat stencil, Helm-sized chart (${lines} lines)`,
