@@ -7,9 +7,10 @@ import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { UsageError } from '../core/errors.js';
+import { DuatError, UsageError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { registerSecret } from '../core/redact.js';
+import { isLoopbackRegistry as isLoopbackHost } from '../registry/reference.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -82,12 +83,56 @@ export function normalizeApiUrl(url: string): string {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new UsageError(`the API URL must be http or https, not ${parsed.protocol}`);
   }
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.host)) {
+    throw new UsageError(`the API URL ${parsed.origin} is plain http: the token would travel in clear`, {
+      hint: 'use https (plain http only to this machine: localhost, 127.0.0.1, ::1)',
+    });
+  }
   if (parsed.username || parsed.password) {
     throw new UsageError('the API URL must not hold credentials', {
       hint: 'pass the token with GITHUB_TOKEN',
     });
   }
   return parsed.toString().replace(/\/+$/, '');
+}
+
+/**
+ * A release's upload URL (template), checked before the token goes there with the file. It must be on
+ * the API's host (any port: GitHub Enterprise Server serves both on one host) or GitHub's upload host
+ * for it (`api.X` -> `uploads.X`: api.github.com -> uploads.github.com, api.NAME.ghe.com ->
+ * uploads.NAME.ghe.com), and https; plain http only when the API is plain http on this machine too
+ * (a test server).
+ */
+export function checkUploadUrl(template: string, apiUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(template);
+  } catch {
+    throw new DuatError(
+      `GitHub's release names the upload URL ${JSON.stringify(template)}, which is not a URL`,
+    );
+  }
+  const api = new URL(apiUrl);
+  const host = url.hostname.toLowerCase();
+  const apiHost = api.hostname.toLowerCase();
+  const sameSite = host === apiHost || (apiHost.startsWith('api.') && host === `uploads.${apiHost.slice(4)}`);
+  let refusal: string | undefined;
+  if (!sameSite) refusal = `it is on another host than the API (${api.host})`;
+  else if (
+    url.protocol === 'http:' &&
+    !(api.protocol === 'http:' && isLoopbackHost(url.host) && isLoopbackHost(api.host))
+  )
+    refusal = 'it is plain http';
+  else if (url.protocol !== 'https:' && url.protocol !== 'http:') refusal = `it is not an http(s) URL`;
+  if (refusal) {
+    throw new DuatError(
+      `GitHub's release names the upload URL ${url.origin}, and duat does not send the token there: ${refusal}`,
+      {
+        hint: 'check the API URL (GITHUB_API_URL, --api-url) and any proxy in between',
+      },
+    );
+  }
+  return template;
 }
 
 /** An Octokit for `apiUrl` authenticated with `token`, with retries, rate-limit waits and paced writes. */
