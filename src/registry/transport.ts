@@ -215,6 +215,7 @@ export class Transport {
       let settled = false;
       let response: IncomingMessage | undefined;
       let deadline: NodeJS.Timeout | undefined;
+      let ended = false;
       const fail = (err: unknown) => {
         if (deadline) clearTimeout(deadline);
         if (settled) return;
@@ -228,6 +229,7 @@ export class Transport {
       };
       const startDeadline = (ms: number) => {
         if (deadline) clearTimeout(deadline);
+        if (ended) return;
         deadline = setTimeout(() => cut(new TimeoutError(`no complete answer within ${seconds(ms)}`)), ms);
         deadline.unref();
       };
@@ -242,10 +244,13 @@ export class Transport {
           settled = true;
           response = res;
           const done = () => {
+            ended = true;
             if (deadline) clearTimeout(deadline);
           };
           res.once('end', done);
           res.once('close', done);
+          // A deadline may cut an answer nobody reads yet: that must not be an uncaught error.
+          res.on('error', () => {});
           resolve(this.wrap(res, req, startDeadline));
         },
       );
