@@ -956,6 +956,12 @@ export async function copyBlob(
     const mounted = await dst.client.mountBlob(dst.repository, desc.digest, src.repository);
     if (mounted === true) return 'mounted';
     location = mounted;
+    // The registry declined the mount (202 and an upload session): the destination may hold the blob
+    // all the same (mounts off, or the source lacks it), and a HEAD is cheaper than an upload.
+    if (options.checkExists !== false && (await dst.client.blobExists(dst.repository, desc.digest))) {
+      await dst.client.cancelUpload(dst.repository, location);
+      return 'exists';
+    }
   } else if (options.checkExists !== false && (await dst.client.blobExists(dst.repository, desc.digest))) {
     return 'exists';
   }
