@@ -2,6 +2,8 @@
  * The GitHub REST client: Octokit with the retry plugin (5xx and dropped connections, with back-off)
  * and the throttling plugin (rate limits, honouring `Retry-After` and the `x-ratelimit-*` headers;
  * writes paced as GitHub asks). The token is registered as a secret so no log line can show it.
+ * Every API answer is bounded: read whole within a deadline and at most 32 MiB (uploads stream their
+ * own requests; see assets.ts).
  */
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
@@ -33,6 +35,58 @@ export interface GitHubClientOptions {
   /** Rate-limit waits per request before failing (default 3). */
   readonly rateLimitRetries?: number;
   readonly userAgent?: string;
+  /** The most an API request may take, answer included (default 60 s). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** The most an API answer may hold: a page of 100 releases with long notes stays well below. */
+export const ANSWER_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * fetch for the API: the whole answer is read here, within `timeoutMs` and up to ANSWER_LIMIT, so a
+ * stalled, trickling or endless answer fails with a reason instead of hanging or filling memory.
+ */
+export function boundedFetch(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const host = new URL(input instanceof Request ? input.url : String(input)).host;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const timedOut = () =>
+      new Error(`no complete answer from ${host} within ${Math.round(timeoutMs / 1000)} s`);
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, signal });
+    } catch (err) {
+      if (timeout.aborted) throw timedOut();
+      throw err;
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = response.body?.getReader();
+    try {
+      for (;;) {
+        const next = await reader?.read();
+        if (!next || next.done) break;
+        total += next.value.length;
+        if (total > ANSWER_LIMIT) {
+          await reader?.cancel();
+          throw new Error(`the answer from ${host} is larger than ${ANSWER_LIMIT / 1024 / 1024} MiB`);
+        }
+        chunks.push(next.value);
+      }
+    } catch (err) {
+      if (timeout.aborted) throw timedOut();
+      throw err;
+    }
+    const empty = [101, 204, 205, 304].includes(response.status);
+    const copy = new Response(empty ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(copy, 'url', { value: response.url });
+    return copy;
+  };
 }
 
 /** Attached to the Octokit options so the request-logging plugin finds the logger. */
@@ -167,6 +221,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: normalizeApiUrl(options.apiUrl ?? DEFAULT_API_URL),
     userAgent: options.userAgent ?? 'duat-github-release',
+    request: { fetch: boundedFetch(options.requestTimeoutMs ?? 60_000) },
     duatLog: log,
     log: {
       debug: (m: string) => log.debug(m),

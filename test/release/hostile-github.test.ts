@@ -11,7 +11,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { DuatError } from '../../src/core/errors.js';
 import { checkUploadUrl, normalizeApiUrl } from '../../src/release/github-client.js';
 import { publishRelease } from '../../src/release/publish.js';
-import { type HostileServer, startHostileServer } from '../registry/hostile-server.js';
+import { type HostileServer, startHostileServer, trickle } from '../registry/hostile-server.js';
 import { FAST, releaseRepo, TOKEN, writeFiles } from './fixtures.js';
 
 let api: HostileServer;
@@ -67,7 +67,7 @@ const CREATE = 'POST /repos/acme/widget/releases';
 const ASSETS = 'GET /repos/acme/widget/releases/7/assets';
 const UPLOAD = 'POST /repos/acme/widget/releases/7/assets';
 
-async function publishFails(t: TestContext, routes: Routes, reason: RegExp) {
+async function publishFails(t: TestContext, routes: Routes, reason: RegExp, tuning = FAST) {
   serve(routes);
   const dir = releaseRepo(t, '1.0.0');
   writeFiles(dir, { 'bin/widget': 'bytes' });
@@ -77,7 +77,7 @@ async function publishFails(t: TestContext, routes: Routes, reason: RegExp) {
       token: TOKEN,
       cwd: dir,
       apiUrl: `http://${api.host}`,
-      tuning: FAST,
+      tuning,
     });
   } catch (err) {
     assert.ok(err instanceof DuatError, `not a DuatError: ${String(err)}`);
@@ -152,6 +152,32 @@ describe('hostile GitHub answers give one line naming what was wrong', () => {
   for (const [name, routes, reason] of cases) {
     it(name, (t) => publishFails(t, routes, reason));
   }
+});
+
+describe('API answers are bounded in time and size', () => {
+  const tuning = { ...FAST, retries: 0, requestTimeoutMs: 1500 };
+  it('a trickling answer is cut by the deadline, not left to run', async (t) => {
+    const started = Date.now();
+    api.handle((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      trickle(res, 100);
+    });
+    const dir = releaseRepo(t, '1.0.0');
+    writeFiles(dir, { 'bin/widget': 'bytes' });
+    await assert.rejects(
+      publishRelease({ files: ['bin/*'], token: TOKEN, cwd: dir, apiUrl: `http://${api.host}`, tuning }),
+      (err: Error) =>
+        err instanceof DuatError && /no complete answer from 127\.0\.0\.1:\d+ within 2 s/.test(err.message),
+    );
+    assert.ok(Date.now() - started < 20_000);
+  });
+  it('an oversized answer is refused', (t) =>
+    publishFails(
+      t,
+      { [TAG]: { body: `[${'1,'.repeat(17 * 1024 * 1024)}1]`, type: 'application/json' } },
+      /larger than 32 MiB/,
+      tuning,
+    ));
 });
 
 describe('the token goes only to the API host and its upload host', () => {
