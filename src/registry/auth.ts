@@ -266,8 +266,12 @@ export async function fetchBearerToken(
   } catch (err) {
     throw new DuatError(`the token service of ${req.registry} did not answer JSON (${errorMessage(err)})`);
   }
-  const token = json.token || json.access_token;
-  if (!token) throw new DuatError(`the token service of ${req.registry} returned no token`);
+  const token = typeof json === 'object' && json !== null ? json.token || json.access_token : undefined;
+  if (typeof token !== 'string' || token === '' || /[\s\0]/.test(token)) {
+    throw new DuatError(`the token service of ${req.registry} returned no token (a "token" string)`);
+  }
+  if (typeof json.expires_in !== 'number') delete json.expires_in;
+  if (typeof json.issued_at !== 'string') delete json.issued_at;
   registerSecret(token);
   // The spec's default lifetime is 60 s; renew 10 s early.
   const lifetime = Math.max(10, json.expires_in && json.expires_in > 0 ? json.expires_in : 60);

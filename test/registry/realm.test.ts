@@ -143,3 +143,15 @@ test('the rule, case by case', () => {
   assert.equal(realmRefusal(new URL('http://[::1]:5001/token'), v6), undefined);
   assert.match(realmRefusal(new URL('http://127.0.0.1:5001/token'), v6) ?? '', /another host/);
 });
+
+test('a token answer without a token string is one clear error, not a TypeError', async () => {
+  challengeWith(`http://127.0.0.1:${realm4.port}/token`);
+  try {
+    for (const body of ['null', '{"token":5}', '[]', '{"token":"a b"}']) {
+      realm4.handle((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(body));
+      await assert.rejects(lookUp({ credentials: CREDS }), /returned no token \(a "token" string\)/, body);
+    }
+  } finally {
+    realm4.handle(tokenServer());
+  }
+});
