@@ -23,6 +23,7 @@ import {
   RegistryClients,
 } from '../registry/client.js';
 import { ecrEnsureRepository, parseEcrHost } from '../registry/ecr.js';
+import { isNotFound } from '../registry/errors.js';
 import { type Descriptor, manifestContents, type RawManifest } from '../registry/manifest.js';
 import { mapLimit } from '../registry/parallel.js';
 import { type CopyProgress, noProgress } from '../registry/progress.js';
@@ -270,7 +271,7 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
   try {
     const [top, existing] = await Promise.all([
       src.getManifest(source.repository, srcRef).catch((err: unknown) => {
-        if ((err as { status?: number }).status === 404) {
+        if (isNotFound(err)) {
           throw new DuatError(`the source image ${formatReference(source)} does not exist`, {
             hint: 'check the tag (duat image name prints the conventional one) and the registry',
             cause: err,

@@ -8,11 +8,15 @@
  *   scope when the registry answers `insufficient_scope`. This is the documented token protocol
  *   (distribution's docs/spec/auth/token.md), which Docker Hub, GHCR, Harbor and the reference
  *   registry speak.
+ *
+ * The realm is named by the registry's answer, so it is not trusted with the credentials blindly
+ * (docker and containerd do trust it): see realmRefusal for where they may go.
  */
 import { DuatError, errorMessage } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { Credentials } from './docker-config.js';
 import { describeErrorBody, parseErrorBody, RegistryError } from './errors.js';
+import { isLoopbackRegistry } from './reference.js';
 import type { Transport } from './transport.js';
 
 export interface Challenge {
@@ -112,6 +116,46 @@ export function scopesCover(have: readonly string[], needed: readonly string[]):
   return true;
 }
 
+/** Token realms on another host than their registry's, by the registry's API host (documented splits). */
+const KNOWN_REALM_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'registry-1.docker.io': ['auth.docker.io'],
+};
+
+export interface RealmPolicy {
+  /** The URL the registry answered on (after ping). */
+  readonly registryUrl: URL;
+  /** The user marked the registry insecure (plain HTTP allowed). */
+  readonly insecure: boolean;
+  /** More hosts the user trusts as token realms (--token-realm-host). */
+  readonly trustedHosts?: readonly string[];
+}
+
+/**
+ * Why the credentials may not go to the token realm `realm`, or undefined when they may. They go
+ *  1. only to the registry's own host (any port), Docker Hub's auth.docker.io for registry-1.docker.io,
+ *     or a host the user names; and
+ *  2. only over https, except to the registry's own host when that host is a loopback one (this
+ *     machine) or the user marked the registry insecure.
+ * Host names are compared as written: 127.0.0.1, localhost and ::1 are three hosts.
+ */
+export function realmRefusal(realm: URL, policy: RealmPolicy): string | undefined {
+  const host = realm.hostname.toLowerCase();
+  const own = policy.registryUrl.hostname.toLowerCase();
+  const trusted =
+    host === own ||
+    (KNOWN_REALM_HOSTS[own] ?? []).includes(host) ||
+    (policy.trustedHosts ?? []).some(
+      (h) => h.toLowerCase().replace(/^\[|\]$/g, '') === host.replace(/^\[|\]$/g, ''),
+    );
+  if (!trusted) return `it is on another host (${realm.host}) than the registry (${policy.registryUrl.host})`;
+  if (realm.protocol === 'https:') return undefined;
+  if (realm.protocol !== 'http:') return `it is not an http(s) URL`;
+  if (host === own && (isLoopbackRegistry(policy.registryUrl.host) || policy.insecure)) return undefined;
+  return host === own
+    ? 'it is plain http to a registry that is neither on this machine nor marked insecure'
+    : 'it is plain http to another host than the registry';
+}
+
 export interface BearerToken {
   readonly token: string;
   readonly expiresAt: number;
@@ -125,6 +169,8 @@ export interface TokenRequest {
   readonly credentials: Credentials | undefined;
   readonly registry: string;
   readonly insecureTls: boolean;
+  /** Where credentials may go (see realmRefusal). */
+  readonly policy: RealmPolicy;
 }
 
 function basicHeader(username: string, password: string): string {
@@ -156,6 +202,16 @@ export async function fetchBearerToken(
   }
   const creds = req.credentials;
   const scopeText = req.scopes.join(' ');
+  const refusal = creds ? realmRefusal(realm, req.policy) : undefined;
+  if (refusal) {
+    throw new RegistryError(
+      `${req.registry} sends token requests to ${realm.origin}, and duat does not send the credentials from ${creds?.source} there: ${refusal}`,
+      {
+        registry: req.registry,
+        hint: `if ${realm.hostname} is the registry's own token service, name it with --token-realm-host ${realm.hostname} (https only)`,
+      },
+    );
+  }
   let res: Awaited<ReturnType<Transport['send']>>;
   if (creds?.identityToken) {
     const form = new URLSearchParams({
@@ -210,8 +266,12 @@ export async function fetchBearerToken(
   } catch (err) {
     throw new DuatError(`the token service of ${req.registry} did not answer JSON (${errorMessage(err)})`);
   }
-  const token = json.token || json.access_token;
-  if (!token) throw new DuatError(`the token service of ${req.registry} returned no token`);
+  const token = typeof json === 'object' && json !== null ? json.token || json.access_token : undefined;
+  if (typeof token !== 'string' || token === '' || /[\s\0]/.test(token)) {
+    throw new DuatError(`the token service of ${req.registry} returned no token (a "token" string)`);
+  }
+  if (typeof json.expires_in !== 'number') delete json.expires_in;
+  if (typeof json.issued_at !== 'string') delete json.issued_at;
   registerSecret(token);
   // The spec's default lifetime is 60 s; renew 10 s early.
   const lifetime = Math.max(10, json.expires_in && json.expires_in > 0 ? json.expires_in : 60);

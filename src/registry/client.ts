@@ -24,6 +24,7 @@ import {
   repositoryScope,
   scopesCover,
 } from './auth.js';
+import { checkDigest, digestAlgorithm, shownValue } from './digest.js';
 import {
   type Credentials,
   type DockerConfig,
@@ -32,13 +33,15 @@ import {
   readDockerConfig,
 } from './docker-config.js';
 import { type EcrOptions, ecrCredentials, parseEcrHost } from './ecr.js';
-import { describeErrorBody, parseErrorBody, RegistryError } from './errors.js';
+import { describeErrorBody, isClearNotFound, isNotFound, parseErrorBody, RegistryError } from './errors.js';
 import { type Descriptor, detectMediaType, digestOf, MANIFEST_ACCEPT, type RawManifest } from './manifest.js';
-import { apiHost, isLoopbackRegistry } from './reference.js';
+import { apiHost, isLoopbackRegistry, isValidRepository, isValidTag } from './reference.js';
 import {
   describeRequest,
   type HttpResponse,
   isTransientError,
+  MANIFEST_LIMIT,
+  MIN_BLOB_BYTES_PER_SECOND,
   Transport,
   type TransportOptions,
 } from './transport.js';
@@ -48,6 +51,8 @@ export type UploadMode = 'streamed' | 'monolithic' | 'chunked';
 export interface RegistryClientOptions extends TransportOptions {
   /** Allow plain HTTP and unverified TLS for registries that are not on this machine. */
   insecure?: boolean;
+  /** Hosts besides the registry's own that may receive its credentials as its token realm. */
+  tokenRealmHosts?: readonly string[];
   /** Credentials to use instead of looking them up, per registry host. */
   credentials?:
     | Credentials
@@ -99,11 +104,40 @@ interface RequestArgs {
 const PROTOCOL_ERROR =
   /wrong version number|EPROTO|ERR_SSL|packet length too long|unknown protocol|ECONNRESET|socket hang up|HPE_INVALID/i;
 
-function encodePath(repository: string): string {
-  return repository
-    .split('/')
-    .map((c) => encodeURIComponent(c))
-    .join('/');
+/**
+ * The request paths. Every repository, tag and digest is checked here, on its way into a URL, so that
+ * nothing from a registry's answer or a caller (`..`, `/`, `%2F`) can make a path that resolves to
+ * another repository or endpoint.
+ */
+function repositoryPath(repository: string): string {
+  if (!isValidRepository(repository)) {
+    throw new DuatError(`${JSON.stringify(repository)} is not a repository name`, {
+      hint: 'path components are [a-z0-9] joined by ".", "_", "__" or "-", separated by "/"',
+    });
+  }
+  return repository;
+}
+
+function manifestPath(repository: string, reference: string): string {
+  if (reference.includes(':')) checkDigest(reference, `manifest of ${repository}`);
+  else if (!isValidTag(reference)) throw new DuatError(`${JSON.stringify(reference)} is not a tag`);
+  return `${repositoryPath(repository)}/manifests/${reference}`;
+}
+
+function blobPath(repository: string, digest: string): string {
+  return `${repositoryPath(repository)}/blobs/${checkDigest(digest, `blob of ${repository}`)}`;
+}
+
+/** A digest header of a registry answer, checked; undefined when absent. */
+function digestHeader(res: HttpResponse, what: string, registry: string): string | undefined {
+  const header = res.headers['docker-content-digest'];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value === '') return undefined;
+  try {
+    return checkDigest(value, `${what}: ${registry} answered with a Docker-Content-Digest that`);
+  } catch (err) {
+    throw new RegistryError((err as Error).message, { registry });
+  }
 }
 
 export class RegistryClient {
@@ -303,6 +337,11 @@ export class RegistryClient {
         credentials: await this.resolveCredentials(),
         registry: this.registry,
         insecureTls: this.insecureTls,
+        policy: {
+          registryUrl: this.base as URL,
+          insecure: this.options.insecure === true,
+          trustedHosts: this.options.tokenRealmHosts ?? [],
+        },
       }))();
     try {
       this.token = await this.tokenFetch;
@@ -424,7 +463,17 @@ export class RegistryClient {
       );
     }
     if (res.status === 404) {
-      throw new RegistryError(`${args.what}: not found${detail ? ` (${detail})` : ''}`, base);
+      if (isClearNotFound(res.status, res.headers['content-type'], codes, text)) {
+        throw new RegistryError(`${args.what}: not found${detail ? ` (${detail})` : ''}`, {
+          ...base,
+          notFound: true,
+        });
+      }
+      const type = res.headers['content-type']?.split(';')[0]?.trim();
+      throw new RegistryError(
+        `${args.what}: ${this.registry} answered 404 with ${detail ? `"${detail}"` : `a ${type ?? 'bodiless'} answer`}, not a registry's MANIFEST_UNKNOWN or NAME_UNKNOWN`,
+        { ...base, hint: 'check the registry host and port, and any proxy in front of the registry' },
+      );
     }
     if (res.status === 405 && codes.some((c) => c.code === 'UNSUPPORTED')) {
       throw new RegistryError(
@@ -444,7 +493,7 @@ export class RegistryClient {
   async getManifest(repository: string, reference: string): Promise<RawManifest> {
     const args = {
       method: 'GET',
-      path: `${encodePath(repository)}/manifests/${encodeURIComponent(reference)}`,
+      path: manifestPath(repository, reference),
       headers: { Accept: MANIFEST_ACCEPT },
       scopes: [repositoryScope(repository, ['pull'])],
       what: `get manifest ${repository}${reference.includes(':') ? '@' : ':'}${reference}`,
@@ -454,7 +503,7 @@ export class RegistryClient {
     const bytes = await res.buffer();
     const mediaType = detectMediaType(bytes, res.headers['content-type']);
     const isDigest = reference.includes(':');
-    const algorithm = isDigest ? (reference.split(':')[0] as string) : 'sha256';
+    const algorithm = isDigest ? digestAlgorithm(reference) : 'sha256';
     const digest = digestOf(bytes, algorithm);
     if (isDigest && digest !== reference) {
       throw new RegistryError(`${args.what}: the registry sent content whose digest is ${digest}`, {
@@ -468,31 +517,42 @@ export class RegistryClient {
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
     const args = {
       method: 'HEAD',
-      path: `${encodePath(repository)}/manifests/${encodeURIComponent(reference)}`,
+      path: manifestPath(repository, reference),
       headers: { Accept: MANIFEST_ACCEPT },
       scopes: [repositoryScope(repository, ['pull'])],
       what: `look up ${repository}${reference.includes(':') ? '@' : ':'}${reference}`,
     };
     const res = await this.request(args);
     await res.discard();
-    if (res.status === 404) return undefined;
+    if (res.status === 404 && isClearNotFound(404, res.headers['content-type'], [], '')) return undefined;
     if (res.status !== 200) return this.fail(res, args);
-    const header = res.headers['docker-content-digest'];
-    const digest = Array.isArray(header) ? header[0] : header;
+    const digest = digestHeader(res, args.what, this.registry);
     const mediaType = (res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const size = Number(res.headers['content-length'] ?? 0);
+    if (size > MANIFEST_LIMIT) {
+      throw new RegistryError(
+        `${args.what}: the manifest is ${size} bytes, more than the ${MANIFEST_LIMIT / 1024 / 1024} MiB a registry accepts`,
+        { registry: this.registry },
+      );
+    }
     if (!digest || !mediaType || mediaType === 'application/json') {
       // Some registries leave the digest out of HEAD answers: fetch and compute it.
-      const m = await this.getManifest(repository, reference);
-      return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+      try {
+        const m = await this.getManifest(repository, reference);
+        return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
     }
-    return { digest, mediaType, size: Number(res.headers['content-length'] ?? 0) };
+    return { digest, mediaType, size };
   }
 
   /** Stores a manifest under a tag or its digest; returns the digest the registry computed. */
   async putManifest(repository: string, reference: string, manifest: RawManifest): Promise<string> {
     const args = {
       method: 'PUT',
-      path: `${encodePath(repository)}/manifests/${encodeURIComponent(reference)}`,
+      path: manifestPath(repository, reference),
       headers: { 'Content-Type': manifest.mediaType },
       body: manifest.bytes,
       scopes: [repositoryScope(repository, ['pull', 'push'])],
@@ -501,8 +561,7 @@ export class RegistryClient {
     const res = await this.request(args);
     if (res.status !== 201 && res.status !== 200 && res.status !== 202) return this.fail(res, args);
     await res.discard();
-    const header = res.headers['docker-content-digest'];
-    const digest = (Array.isArray(header) ? header[0] : header) ?? manifest.digest;
+    const digest = digestHeader(res, args.what, this.registry) ?? manifest.digest;
     if (digest !== manifest.digest) {
       throw new RegistryError(
         `${args.what}: the registry stored it as ${digest}, not ${manifest.digest} (it changed the manifest)`,
@@ -519,7 +578,7 @@ export class RegistryClient {
   async deleteManifest(repository: string, reference: string): Promise<void> {
     const args = {
       method: 'DELETE',
-      path: `${encodePath(repository)}/manifests/${encodeURIComponent(reference)}`,
+      path: manifestPath(repository, reference),
       scopes: [repositoryScope(repository, ['delete', 'pull'])],
       what: `delete ${repository}${reference.includes(':') ? '@' : ':'}${reference}`,
     };
@@ -539,7 +598,7 @@ export class RegistryClient {
     const pageSize = options.pageSize ?? 1000;
     const tags: string[] = [];
     const seen = new Set<string>();
-    let next: URL | string = `${encodePath(repository)}/tags/list`;
+    let next: URL | string = `${repositoryPath(repository)}/tags/list`;
     let query: Record<string, string> | undefined = { n: String(pageSize) };
     const maxPages = options.maxPages ?? 100_000;
     for (let page = 0; page < maxPages; page++) {
@@ -553,7 +612,7 @@ export class RegistryClient {
       const res = await this.request(args);
       if (res.status !== 200) return this.fail(res, args);
       const text = await res.text();
-      let json: { tags?: string[] | null };
+      let json: { tags?: unknown };
       try {
         json = JSON.parse(text) as typeof json;
       } catch {
@@ -561,8 +620,18 @@ export class RegistryClient {
           registry: this.registry,
         });
       }
+      json.tags ??= [];
+      const bad = Array.isArray(json.tags)
+        ? json.tags.find((t) => typeof t !== 'string' || !isValidTag(t))
+        : json;
+      if (bad !== undefined) {
+        throw new RegistryError(
+          `${args.what}: the registry's answer has ${Array.isArray(json.tags) ? `a tag ${shownValue(bad)} that is not valid` : 'no list of tags'}`,
+          { registry: this.registry },
+        );
+      }
       let added = 0;
-      for (const tag of json.tags ?? []) {
+      for (const tag of json.tags as string[]) {
         if (seen.has(tag)) continue;
         seen.add(tag);
         tags.push(tag);
@@ -572,9 +641,17 @@ export class RegistryClient {
       if (link?.[1]) {
         next = new URL(link[1], await this.baseUrl());
         query = undefined;
-      } else if ((json.tags?.length ?? 0) >= pageSize && added > 0) {
+        // The next page is of this list, on this registry: never another endpoint or host.
+        const list = new URL(`v2/${repositoryPath(repository)}/tags/list`, await this.baseUrl());
+        if (next.origin !== list.origin || next.pathname !== list.pathname) {
+          throw new RegistryError(
+            `${args.what}: the registry's next page ${describeRequest('GET', next)} is not this tag list`,
+            { registry: this.registry },
+          );
+        }
+      } else if ((json.tags as string[]).length >= pageSize && added > 0) {
         // No Link header but a full page: ask for the page after the last tag.
-        next = `${encodePath(repository)}/tags/list`;
+        next = `${repositoryPath(repository)}/tags/list`;
         query = { n: String(pageSize), last: tags[tags.length - 1] as string };
       } else break;
       if (added === 0) break;
@@ -587,7 +664,7 @@ export class RegistryClient {
   async blobExists(repository: string, digest: string): Promise<boolean> {
     const args = {
       method: 'HEAD',
-      path: `${encodePath(repository)}/blobs/${digest}`,
+      path: blobPath(repository, digest),
       scopes: [repositoryScope(repository, ['pull'])],
       followRedirects: true,
       what: `look up blob ${digest} in ${repository}`,
@@ -606,8 +683,8 @@ export class RegistryClient {
   async mountBlob(repository: string, digest: string, from: string): Promise<true | URL> {
     const args = {
       method: 'POST',
-      path: `${encodePath(repository)}/blobs/uploads/`,
-      query: { mount: digest, from },
+      path: `${repositoryPath(repository)}/blobs/uploads/`,
+      query: { mount: checkDigest(digest, `mount into ${repository}`), from: repositoryPath(from) },
       headers: { 'Content-Length': '0' },
       scopes: [repositoryScope(repository, ['pull', 'push']), repositoryScope(from, ['pull'])],
       what: `mount blob ${digest} from ${from} into ${repository}`,
@@ -624,7 +701,7 @@ export class RegistryClient {
   async startUpload(repository: string): Promise<URL> {
     const args = {
       method: 'POST',
-      path: `${encodePath(repository)}/blobs/uploads/`,
+      path: `${repositoryPath(repository)}/blobs/uploads/`,
       headers: { 'Content-Length': '0' },
       scopes: [repositoryScope(repository, ['pull', 'push'])],
       what: `start a blob upload to ${repository}`,
@@ -651,10 +728,14 @@ export class RegistryClient {
   }
 
   /** GET of a blob as a stream (redirects to storage followed without our credentials). */
-  async openBlob(repository: string, digest: string): Promise<{ stream: Readable; size: number }> {
+  async openBlob(
+    repository: string,
+    digest: string,
+    expectedSize?: number,
+  ): Promise<{ stream: Readable; size: number }> {
     const args = {
       method: 'GET',
-      path: `${encodePath(repository)}/blobs/${digest}`,
+      path: blobPath(repository, digest),
       scopes: [repositoryScope(repository, ['pull'])],
       followRedirects: true,
       what: `get blob ${digest} from ${repository}`,
@@ -663,7 +744,13 @@ export class RegistryClient {
     if (res.status !== 200) {
       return this.fail(res, args);
     }
-    return { stream: res.stream, size: Number(res.headers['content-length'] ?? -1) };
+    const size = Number(res.headers['content-length'] ?? -1);
+    // A blob may take long, but not forever: the deadline grows with its size at a floor rate.
+    const expected = Math.max(size, expectedSize ?? 0, 0);
+    res.extendDeadline(
+      this.transport.options.deadlineMs + Math.ceil((expected / MIN_BLOB_BYTES_PER_SECOND) * 1000),
+    );
+    return { stream: res.stream, size };
   }
 
   /**
@@ -676,6 +763,7 @@ export class RegistryClient {
     source: Readable,
     options: { location?: URL; onProgress?: (bytes: number) => void; mode?: UploadMode } = {},
   ): Promise<void> {
+    checkDigest(desc.digest, `upload to ${repository}`);
     const mode = options.mode ?? this.options.uploadMode ?? 'streamed';
     let location = options.location ?? (await this.startUpload(repository));
     const check = new DigestCheck(desc.digest, desc.size, options.onProgress);
@@ -868,6 +956,12 @@ export async function copyBlob(
     const mounted = await dst.client.mountBlob(dst.repository, desc.digest, src.repository);
     if (mounted === true) return 'mounted';
     location = mounted;
+    // The registry declined the mount (202 and an upload session): the destination may hold the blob
+    // all the same (mounts off, or the source lacks it), and a HEAD is cheaper than an upload.
+    if (options.checkExists !== false && (await dst.client.blobExists(dst.repository, desc.digest))) {
+      await dst.client.cancelUpload(dst.repository, location);
+      return 'exists';
+    }
   } else if (options.checkExists !== false && (await dst.client.blobExists(dst.repository, desc.digest))) {
     return 'exists';
   }
@@ -875,7 +969,7 @@ export async function copyBlob(
   for (let attempt = 1; ; attempt++) {
     let moved = 0;
     try {
-      const { stream } = await src.client.openBlob(src.repository, desc.digest);
+      const { stream } = await src.client.openBlob(src.repository, desc.digest, desc.size);
       await dst.client.uploadBlob(dst.repository, desc, stream, {
         ...(location ? { location } : {}),
         onProgress: (n) => {

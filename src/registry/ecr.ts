@@ -5,9 +5,10 @@
  * Tag listing and deletion for prune use ListImages and BatchDeleteImage; promote creates a missing
  * repository as the original did. The SDK is loaded only when an ECR registry is used.
  */
-import type { ECRClient, ListImagesCommandOutput } from '@aws-sdk/client-ecr';
+import type { BatchGetImageCommandOutput, ECRClient, ListImagesCommandOutput } from '@aws-sdk/client-ecr';
 import { DuatError, errorMessage } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
+import { checkDigest } from './digest.js';
 import type { Credentials } from './docker-config.js';
 import type { RawManifest } from './manifest.js';
 
@@ -160,7 +161,10 @@ export async function ecrListTags(
       throw awsError('ListImages', ecr, err);
     }
     for (const id of res.imageIds ?? []) {
-      if (id.imageTag && id.imageDigest) out.push({ tag: id.imageTag, digest: id.imageDigest });
+      if (id.imageTag && id.imageDigest) {
+        const digest = checkDigest(id.imageDigest, `ECR ListImages of ${repository}, tag ${id.imageTag}`);
+        out.push({ tag: id.imageTag, digest });
+      }
     }
     nextToken = res.nextToken;
     if (!nextToken) break;
@@ -222,8 +226,9 @@ export async function ecrGetManifests(
   const out: RawManifest[] = [];
   for (let i = 0; i < digests.length; i += 100) {
     const batch = digests.slice(i, i + 100);
+    let res: BatchGetImageCommandOutput;
     try {
-      const res = await c.send(
+      res = await c.send(
         new BatchGetImageCommand({
           registryId: ecr.account,
           repositoryName: repository,
@@ -231,16 +236,16 @@ export async function ecrGetManifests(
           acceptedMediaTypes: MANIFEST_ACCEPT.split(', '),
         }),
       );
-      for (const image of res.images ?? []) {
-        if (!image.imageManifest || !image.imageId?.imageDigest) continue;
-        out.push({
-          digest: image.imageId.imageDigest,
-          mediaType: image.imageManifestMediaType ?? '',
-          bytes: Buffer.from(image.imageManifest, 'utf8'),
-        });
-      }
     } catch (err) {
       throw awsError('BatchGetImage', ecr, err);
+    }
+    for (const image of res.images ?? []) {
+      if (!image.imageManifest || !image.imageId?.imageDigest) continue;
+      out.push({
+        digest: checkDigest(image.imageId.imageDigest, `ECR BatchGetImage of ${repository}`),
+        mediaType: image.imageManifestMediaType ?? '',
+        bytes: Buffer.from(image.imageManifest, 'utf8'),
+      });
     }
   }
   return out;

@@ -14,6 +14,8 @@ export interface RegistryErrorOptions extends DuatErrorOptions {
   readonly status?: number;
   readonly codes?: readonly RegistryErrorDetail[];
   readonly registry?: string;
+  /** The registry said clearly that the manifest or repository is not there (see isClearNotFound). */
+  readonly notFound?: boolean;
 }
 
 export class RegistryError extends DuatError {
@@ -22,6 +24,7 @@ export class RegistryError extends DuatError {
   /** Distribution error codes from the body (MANIFEST_UNKNOWN, UNSUPPORTED...). */
   readonly codes: readonly RegistryErrorDetail[];
   readonly registry: string | undefined;
+  readonly notFound: boolean;
 
   constructor(message: string, options: RegistryErrorOptions = {}) {
     super(message, options);
@@ -29,6 +32,7 @@ export class RegistryError extends DuatError {
     this.status = options.status;
     this.codes = options.codes ?? [];
     this.registry = options.registry;
+    this.notFound = options.notFound === true;
   }
 
   hasCode(code: string): boolean {
@@ -59,7 +63,31 @@ export function describeErrorBody(codes: readonly RegistryErrorDetail[], text: s
   return plain.length > 160 ? `${plain.slice(0, 160)}...` : plain;
 }
 
-/** Not found: a missing tag, digest or repository (404 with MANIFEST_UNKNOWN, NAME_UNKNOWN...). */
+/**
+ * The distribution spec's codes for "not there" on a manifest request: the manifest (tag or digest)
+ * is unknown, or the whole repository is (NAME_UNKNOWN: then the image is not there either).
+ */
+const NOT_THERE_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
+
+/**
+ * A 404 that says clearly "no such manifest": its body is a distribution error body naming only
+ * MANIFEST_UNKNOWN or NAME_UNKNOWN, or it has no body (a HEAD answer, which cannot carry one) and a
+ * JSON or no Content-Type. A 404 page of a proxy or a web server (HTML, plain text, other codes) is not.
+ */
+export function isClearNotFound(
+  status: number,
+  contentType: string | undefined,
+  codes: readonly RegistryErrorDetail[],
+  body: string,
+): boolean {
+  if (status !== 404) return false;
+  if (codes.length > 0) return codes.every((c) => NOT_THERE_CODES.has(c.code));
+  if (body.trim() !== '') return false;
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === '' || type === 'application/json';
+}
+
+/** Not found: a missing tag, digest or repository, said clearly (see isClearNotFound). */
 export function isNotFound(err: unknown): boolean {
-  return err instanceof RegistryError && err.status === 404;
+  return err instanceof RegistryError && err.notFound;
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DuatError } from '../core/errors.js';
+import { checkDigest, DIGEST_ALGORITHMS } from './digest.js';
 
 export const MEDIA_TYPES = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -61,7 +62,7 @@ export function sha256Digest(bytes: Uint8Array): string {
 
 /** The digest of `bytes` with the algorithm `expected` uses (sha256 or sha512). */
 export function digestOf(bytes: Uint8Array, algorithm = 'sha256'): string {
-  if (algorithm !== 'sha256' && algorithm !== 'sha512') {
+  if (DIGEST_ALGORITHMS[algorithm] === undefined) {
     throw new DuatError(`unsupported digest algorithm ${algorithm}`);
   }
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
@@ -83,6 +84,7 @@ interface ManifestJson {
   layers?: Descriptor[];
   manifests?: Descriptor[];
   blobs?: Descriptor[];
+  subject?: Descriptor;
 }
 
 function parseJson(raw: RawManifest): ManifestJson {
@@ -119,17 +121,29 @@ export interface ManifestContents {
   readonly blobs: readonly Descriptor[];
 }
 
+/**
+ * A descriptor of the manifest, checked before anything uses it: an object with a valid digest (see
+ * digest.ts) and a size that is a whole number of bytes. `where` names it: `manifest sha256:..., layers[1]`.
+ */
 function checkDescriptor(d: unknown, where: string): Descriptor {
-  const desc = d as Descriptor;
-  if (
-    typeof desc !== 'object' ||
-    desc === null ||
-    typeof desc.digest !== 'string' ||
-    typeof desc.size !== 'number'
-  ) {
-    throw new DuatError(`${where} has a descriptor without digest or size`);
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) {
+    throw new DuatError(`${where} is not a descriptor (an object with mediaType, digest and size)`);
   }
-  return desc;
+  const desc = d as Partial<Descriptor>;
+  checkDigest(desc.digest, `${where} digest`);
+  if (typeof desc.size !== 'number' || !Number.isSafeInteger(desc.size) || desc.size < 0) {
+    throw new DuatError(`${where} has no valid size (a whole number of bytes)`);
+  }
+  if (desc.mediaType !== undefined && typeof desc.mediaType !== 'string') {
+    throw new DuatError(`${where} has a mediaType that is not a string`);
+  }
+  return { ...desc, mediaType: desc.mediaType ?? '' } as Descriptor;
+}
+
+function checkDescriptors(list: unknown, where: string): Descriptor[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new DuatError(`${where} is not a list of descriptors`);
+  return list.map((d, i) => checkDescriptor(d, `${where}[${i}]`));
 }
 
 export function manifestContents(raw: RawManifest): ManifestContents {
@@ -139,16 +153,17 @@ export function manifestContents(raw: RawManifest): ManifestContents {
     });
   }
   const json = parseJson(raw);
+  // Every descriptor is checked, the subject (OCI 1.1 referrers) too, though promote does not copy it.
+  if (json.subject !== undefined) checkDescriptor(json.subject, `manifest ${raw.digest}, subject`);
   if (isIndexType(raw.mediaType) || (Array.isArray(json.manifests) && !json.config)) {
-    const manifests = (json.manifests ?? []).map((m) => checkDescriptor(m, `index ${raw.digest}`));
+    const manifests = checkDescriptors(json.manifests, `index ${raw.digest}, manifests`);
     return { kind: 'index', manifests, blobs: [] };
   }
   const blobs: Descriptor[] = [];
-  if (json.config) blobs.push(checkDescriptor(json.config, `manifest ${raw.digest}`));
-  for (const layer of json.layers ?? []) {
-    const d = checkDescriptor(layer, `manifest ${raw.digest}`);
+  if (json.config !== undefined) blobs.push(checkDescriptor(json.config, `manifest ${raw.digest}, config`));
+  for (const d of checkDescriptors(json.layers, `manifest ${raw.digest}, layers`)) {
     if (!isForeignLayer(d)) blobs.push(d);
   }
-  for (const blob of json.blobs ?? []) blobs.push(checkDescriptor(blob, `manifest ${raw.digest}`));
+  blobs.push(...checkDescriptors(json.blobs, `manifest ${raw.digest}, blobs`));
   return { kind: 'image', manifests: [], blobs };
 }

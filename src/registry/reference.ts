@@ -7,6 +7,9 @@
  * distribution's, so they read as docker's do.
  */
 import { UsageError } from '../core/errors.js';
+import { digestProblem, isValidDigest } from './digest.js';
+
+export { isValidDigest };
 
 export interface ImageReference {
   /** Registry host with an optional port, as written: `docker.io`, `127.0.0.1:5000`, `[::1]:5000`. */
@@ -29,12 +32,10 @@ const DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
 const IPV6 = '\\[(?:[a-fA-F0-9:]+)\\]';
 const DOMAIN_AND_PORT = `(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?`;
 const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
 
 const PATH_RE = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const DOMAIN_RE = new RegExp(`^${DOMAIN_AND_PORT}$`);
 const TAG_RE = new RegExp(`^${TAG}$`);
-const DIGEST_RE = new RegExp(`^${DIGEST}$`);
 const ANCHORED_HEX_ID = /^[a-f0-9]{64}$/;
 
 function invalid(text: string, reason: string, hint?: string): UsageError {
@@ -51,15 +52,6 @@ export function isValidTag(tag: string): boolean {
 /** True for a valid repository path (without registry). */
 export function isValidRepository(path: string): boolean {
   return PATH_RE.test(path) && path.length <= NAME_TOTAL_LENGTH_MAX;
-}
-
-/** Checks a digest's form; sha256 and sha512 must have their exact lengths. */
-export function isValidDigest(digest: string): boolean {
-  if (!DIGEST_RE.test(digest)) return false;
-  const [algorithm, hex] = digest.split(':') as [string, string];
-  if (algorithm === 'sha256') return /^[a-f0-9]{64}$/.test(hex);
-  if (algorithm === 'sha512') return /^[a-f0-9]{128}$/.test(hex);
-  return true;
 }
 
 /** Splits `name` into registry and remainder as distribution's splitDockerDomain does. */
@@ -87,8 +79,13 @@ export function parseReference(text: string): ImageReference {
   if (at !== -1) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!isValidDigest(digest)) {
-      throw invalid(text, 'invalid digest format', 'a digest is sha256: and 64 lower-case hex digits');
+    const problem = digestProblem(digest);
+    if (problem !== undefined) {
+      throw invalid(
+        text,
+        `invalid digest format: ${problem}`,
+        'a digest is sha256: and 64 lower-case hex digits',
+      );
     }
   }
   let tag: string | undefined;

@@ -1,6 +1,7 @@
 /**
  * HTTP for the registry client over node:http and node:https: kept-alive connections (one pool per
- * process), an inactivity timeout per request, retries with exponential backoff on 429, 5xx and
+ * process), an inactivity timeout and a total deadline per request (a body that trickles a byte at a
+ * time is cut as surely as one that stalls), bounded buffered answers (4 MiB), retries with exponential backoff on 429, 5xx and
  * dropped connections (Retry-After honoured), and redirects that never carry the Authorization
  * header to another host (ECR and S3-backed registries send blob downloads to signed storage URLs).
  * node:https is only loaded when a registry speaks TLS.
@@ -20,6 +21,11 @@ import { RegistryError } from './errors.js';
 export interface TransportOptions {
   /** A request fails when no byte moves for this long (ms). Default 60 s. */
   timeoutMs?: number;
+  /**
+   * The most a request may take from the end of what we send to the last byte of the answer (ms);
+   * default timeoutMs. A streamed blob gets more, by its size (see extendDeadline).
+   */
+  deadlineMs?: number;
   /** Retries after the first attempt for transient failures. Default 4. */
   retries?: number;
   /** First backoff delay (ms), doubled each retry, capped by maxDelayMs. Default 250. */
@@ -55,6 +61,8 @@ export interface HttpResponse {
   buffer(limit?: number): Promise<Buffer>;
   /** Reads and drops the body so the connection can be reused. */
   discard(): Promise<void>;
+  /** Restarts the total deadline with `ms` from now (for a body read as a stream). */
+  extendDeadline(ms: number): void;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -71,7 +79,13 @@ const RETRYABLE_CODES = new Set([
   'DUAT_TIMEOUT',
 ]);
 const MAX_REDIRECTS = 5;
-const MANIFEST_LIMIT = 8 * 1024 * 1024;
+/**
+ * The most a buffered answer (a manifest, a tag list, a token, an error) may hold: 4 MiB, the limit
+ * distribution's registry puts on manifests it accepts and containerd on manifests it reads.
+ */
+export const MANIFEST_LIMIT = 4 * 1024 * 1024;
+/** The slowest average rate a streamed blob may arrive at, for its deadline: 64 KiB/s. */
+export const MIN_BLOB_BYTES_PER_SECOND = 64 * 1024;
 
 export class TimeoutError extends Error {
   readonly code = 'DUAT_TIMEOUT';
@@ -87,6 +101,10 @@ export function isTransientError(err: unknown): boolean {
 
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -107,16 +125,31 @@ export function describeRequest(method: string, url: URL): string {
   return `${method} ${url.host}${url.pathname}`;
 }
 
-async function readBody(stream: IncomingMessage, limit: number): Promise<Buffer> {
+function formatLimit(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
+}
+
+/** The body, at most `limit` bytes (refused at once when Content-Length says more). */
+async function readBody(stream: IncomingMessage, limit: number, what: string): Promise<Buffer> {
+  const tooLarge = (size: string) => {
+    stream.destroy();
+    return new RegistryError(`${what}: the answer is ${size}, more than the ${formatLimit(limit)} allowed`);
+  };
+  const length = Number(stream.headers['content-length'] ?? 'NaN');
+  if (Number.isFinite(length) && length > limit) throw tooLarge(`${length} bytes`);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      stream.destroy();
-      throw new Error(`response larger than ${limit} bytes`);
+  try {
+    for await (const chunk of stream) {
+      total += (chunk as Buffer).length;
+      if (total > limit) throw tooLarge('larger');
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    throw new RegistryError(`${what}: the answer broke off after ${total} bytes: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   return Buffer.concat(chunks);
 }
@@ -132,6 +165,7 @@ export class Transport {
   constructor(options: TransportOptions = {}) {
     this.options = {
       timeoutMs: options.timeoutMs ?? 60_000,
+      deadlineMs: options.deadlineMs ?? options.timeoutMs ?? 60_000,
       retries: options.retries ?? 4,
       retryBaseMs: options.retryBaseMs ?? 250,
       maxDelayMs: options.maxDelayMs ?? 8000,
@@ -179,10 +213,25 @@ export class Transport {
     this.counters.requests++;
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
+      let response: IncomingMessage | undefined;
+      let deadline: NodeJS.Timeout | undefined;
+      let ended = false;
       const fail = (err: unknown) => {
+        if (deadline) clearTimeout(deadline);
         if (settled) return;
         settled = true;
         reject(err);
+      };
+      // A timeout ends the exchange wherever it is: waiting for headers or reading the body.
+      const cut = (err: TimeoutError) => {
+        response?.destroy(err);
+        r.destroy(err);
+      };
+      const startDeadline = (ms: number) => {
+        if (deadline) clearTimeout(deadline);
+        if (ended) return;
+        deadline = setTimeout(() => cut(new TimeoutError(`no complete answer within ${seconds(ms)}`)), ms);
+        deadline.unref();
       };
       const r = request(
         req.url,
@@ -193,16 +242,23 @@ export class Transport {
             return;
           }
           settled = true;
-          resolve(this.wrap(res, req.url));
+          response = res;
+          const done = () => {
+            ended = true;
+            if (deadline) clearTimeout(deadline);
+          };
+          res.once('end', done);
+          res.once('close', done);
+          // A deadline may cut an answer nobody reads yet: that must not be an uncaught error.
+          res.on('error', () => {});
+          resolve(this.wrap(res, req, startDeadline));
         },
       );
       r.setTimeout(this.options.timeoutMs, () => {
-        r.destroy(
-          new TimeoutError(
-            `${describeRequest(req.method, req.url)}: no response for ${Math.round(this.options.timeoutMs / 1000)} s`,
-          ),
-        );
+        cut(new TimeoutError(`nothing arrived for ${seconds(this.options.timeoutMs)}`));
       });
+      // The deadline runs from the end of what we send: an upload may take as long as it moves.
+      r.once('finish', () => startDeadline(this.options.deadlineMs));
       r.on('error', fail);
       if (req.body === undefined) r.end();
       else if (Buffer.isBuffer(req.body)) {
@@ -219,17 +275,18 @@ export class Transport {
     });
   }
 
-  private wrap(res: IncomingMessage, url: URL): HttpResponse {
+  private wrap(res: IncomingMessage, req: HttpRequest, extendDeadline: (ms: number) => void): HttpResponse {
     const readAll = async (limit: number) => {
-      const bytes = await readBody(res, limit);
+      const bytes = await readBody(res, limit, describeRequest(req.method, req.url));
       this.counters.bytesReceived += bytes.length;
       return bytes;
     };
     return {
       status: res.statusCode ?? 0,
       headers: res.headers,
-      url,
+      url: req.url,
       stream: res,
+      extendDeadline,
       text: async () => (await readAll(MANIFEST_LIMIT)).toString('utf8'),
       buffer: (limit = MANIFEST_LIMIT) => readAll(limit),
       discard: async () => {
@@ -240,11 +297,15 @@ export class Transport {
           res.destroy();
           return;
         }
+        let drained = 0;
         await new Promise<void>((resolve) => {
           res.once('end', resolve);
           res.once('close', resolve);
           res.once('error', () => resolve());
-          res.resume();
+          res.on('data', (chunk: Buffer) => {
+            drained += chunk.length;
+            if (drained > 1024 * 1024) res.destroy();
+          });
         });
       },
     };

@@ -13,8 +13,9 @@ import type { Logger } from '../core/log.js';
 import { sha256OfDigest } from './checksums.js';
 import { contentTypeFor } from './content-type.js';
 import { githubAssetName } from './files.js';
-import { apiUrlOf, type GitHubClient } from './github-client.js';
+import { apiUrlOf, checkUploadUrl, type GitHubClient } from './github-client.js';
 import { describeGitHubError, githubMessage, isConnectionFailure } from './github-errors.js';
+import { checkAsset, checkAssets } from './github-shapes.js';
 import { type RepoRef, repoSlug } from './release.js';
 
 /** The fields of GitHub's release asset object duat uses. */
@@ -78,7 +79,7 @@ export async function listAssets(
         per_page: 100,
         page,
       });
-      batch = response.data as unknown as GitHubAsset[];
+      batch = checkAssets(response.data, 'list the release assets');
     } catch (err) {
       throw describeGitHubError(err, {
         repo: repoSlug(repo),
@@ -272,13 +273,14 @@ export async function uploadAsset(
   if (options.content === undefined && options.path === undefined) {
     throw new DuatError(`nothing to upload as ${options.name}: give a path or the content`);
   }
+  const url = checkUploadUrl(uploadTemplate(release.upload_url), apiUrlOf(client));
   const body =
     options.content ?? new FileBody(options.path ?? '', options.name, options.size, options.onProgress);
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await client.request({
         method: 'POST',
-        url: uploadTemplate(release.upload_url),
+        url,
         name: options.name,
         data: body,
         headers: {
@@ -295,7 +297,7 @@ export async function uploadAsset(
           fetch: streamingFetch,
         },
       });
-      return response.data as unknown as GitHubAsset;
+      return checkAsset(response.data, `upload ${options.name}`);
     } catch (err) {
       const own = bodyError(err);
       if (own) throw own;

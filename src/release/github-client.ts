@@ -2,14 +2,17 @@
  * The GitHub REST client: Octokit with the retry plugin (5xx and dropped connections, with back-off)
  * and the throttling plugin (rate limits, honouring `Retry-After` and the `x-ratelimit-*` headers;
  * writes paced as GitHub asks). The token is registered as a secret so no log line can show it.
+ * Every API answer is bounded: read whole within a deadline and at most 32 MiB (uploads stream their
+ * own requests; see assets.ts).
  */
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { UsageError } from '../core/errors.js';
+import { DuatError, UsageError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { registerSecret } from '../core/redact.js';
+import { isLoopbackRegistry as isLoopbackHost } from '../registry/reference.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -32,6 +35,58 @@ export interface GitHubClientOptions {
   /** Rate-limit waits per request before failing (default 3). */
   readonly rateLimitRetries?: number;
   readonly userAgent?: string;
+  /** The most an API request may take, answer included (default 60 s). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** The most an API answer may hold: a page of 100 releases with long notes stays well below. */
+export const ANSWER_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * fetch for the API: the whole answer is read here, within `timeoutMs` and up to ANSWER_LIMIT, so a
+ * stalled, trickling or endless answer fails with a reason instead of hanging or filling memory.
+ */
+export function boundedFetch(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const host = new URL(input instanceof Request ? input.url : String(input)).host;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const timedOut = () =>
+      new Error(`no complete answer from ${host} within ${Math.round(timeoutMs / 1000)} s`);
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, signal });
+    } catch (err) {
+      if (timeout.aborted) throw timedOut();
+      throw err;
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = response.body?.getReader();
+    try {
+      for (;;) {
+        const next = await reader?.read();
+        if (!next || next.done) break;
+        total += next.value.length;
+        if (total > ANSWER_LIMIT) {
+          await reader?.cancel();
+          throw new Error(`the answer from ${host} is larger than ${ANSWER_LIMIT / 1024 / 1024} MiB`);
+        }
+        chunks.push(next.value);
+      }
+    } catch (err) {
+      if (timeout.aborted) throw timedOut();
+      throw err;
+    }
+    const empty = [101, 204, 205, 304].includes(response.status);
+    const copy = new Response(empty ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(copy, 'url', { value: response.url });
+    return copy;
+  };
 }
 
 /** Attached to the Octokit options so the request-logging plugin finds the logger. */
@@ -82,12 +137,56 @@ export function normalizeApiUrl(url: string): string {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new UsageError(`the API URL must be http or https, not ${parsed.protocol}`);
   }
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.host)) {
+    throw new UsageError(`the API URL ${parsed.origin} is plain http: the token would travel in clear`, {
+      hint: 'use https (plain http only to this machine: localhost, 127.0.0.1, ::1)',
+    });
+  }
   if (parsed.username || parsed.password) {
     throw new UsageError('the API URL must not hold credentials', {
       hint: 'pass the token with GITHUB_TOKEN',
     });
   }
   return parsed.toString().replace(/\/+$/, '');
+}
+
+/**
+ * A release's upload URL (template), checked before the token goes there with the file. It must be on
+ * the API's host (any port: GitHub Enterprise Server serves both on one host) or GitHub's upload host
+ * for it (`api.X` -> `uploads.X`: api.github.com -> uploads.github.com, api.NAME.ghe.com ->
+ * uploads.NAME.ghe.com), and https; plain http only when the API is plain http on this machine too
+ * (a test server).
+ */
+export function checkUploadUrl(template: string, apiUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(template);
+  } catch {
+    throw new DuatError(
+      `GitHub's release names the upload URL ${JSON.stringify(template)}, which is not a URL`,
+    );
+  }
+  const api = new URL(apiUrl);
+  const host = url.hostname.toLowerCase();
+  const apiHost = api.hostname.toLowerCase();
+  const sameSite = host === apiHost || (apiHost.startsWith('api.') && host === `uploads.${apiHost.slice(4)}`);
+  let refusal: string | undefined;
+  if (!sameSite) refusal = `it is on another host than the API (${api.host})`;
+  else if (
+    url.protocol === 'http:' &&
+    !(api.protocol === 'http:' && isLoopbackHost(url.host) && isLoopbackHost(api.host))
+  )
+    refusal = 'it is plain http';
+  else if (url.protocol !== 'https:' && url.protocol !== 'http:') refusal = `it is not an http(s) URL`;
+  if (refusal) {
+    throw new DuatError(
+      `GitHub's release names the upload URL ${url.origin}, and duat does not send the token there: ${refusal}`,
+      {
+        hint: 'check the API URL (GITHUB_API_URL, --api-url) and any proxy in between',
+      },
+    );
+  }
+  return template;
 }
 
 /** An Octokit for `apiUrl` authenticated with `token`, with retries, rate-limit waits and paced writes. */
@@ -122,6 +221,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: normalizeApiUrl(options.apiUrl ?? DEFAULT_API_URL),
     userAgent: options.userAgent ?? 'duat-github-release',
+    request: { fetch: boundedFetch(options.requestTimeoutMs ?? 60_000) },
     duatLog: log,
     log: {
       debug: (m: string) => log.debug(m),

@@ -86,7 +86,10 @@ export function describeGitHubError(err: unknown, context: GitHubErrorContext): 
   const tokenHint = 'set GITHUB_TOKEN (or GH_TOKEN, or -github-token) to a valid token';
   const accessHint = `a fine-grained token needs "Contents: Read and write" on ${repo}; a classic token the repo scope (public_repo for a public repository)`;
   if (isConnectionFailure(err)) {
-    return new DuatError(`could not ${doing}: no answer from ${hostOf(err.request?.url)} (${err.message})`, {
+    const host = hostOf(err.request?.url);
+    // The bounded fetch's own reasons name the host already.
+    const reason = err.message.includes(host) ? err.message : `no answer from ${host} (${err.message})`;
+    return new DuatError(`could not ${doing}: ${reason}`, {
       cause: err,
       hint: `check the API URL (${context.apiUrl}) and the network`,
     });

@@ -49,6 +49,8 @@ export interface PublishTuning {
   readonly writeIntervalMs?: number;
   /** The longest rate-limit wait accepted, in seconds (default 900). */
   readonly maxRateLimitWaitSeconds?: number;
+  /** The most an API request (not an upload) may take, answer included (default 60 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface PublishOptions extends ReleaseTargetOptions {
@@ -196,6 +198,7 @@ export async function publishToTarget(
     retryUnitMs: tuning.retryUnitMs,
     writeIntervalMs: tuning.writeIntervalMs,
     maxRateLimitWaitSeconds: tuning.maxRateLimitWaitSeconds,
+    requestTimeoutMs: tuning.requestTimeoutMs,
   });
   const { release, created } = await ensureRelease(
     client,

@@ -8,6 +8,7 @@ import { DuatError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { apiUrlOf, type GitHubClient } from './github-client.js';
 import { describeGitHubError, githubMessage, hasErrorCode, isStatus } from './github-errors.js';
+import { checkRelease, checkReleases } from './github-shapes.js';
 
 /** The fields of GitHub's release object duat uses. */
 export interface GitHubRelease {
@@ -58,9 +59,9 @@ export async function getReleaseByTag(
   repo: RepoRef,
   tag: string,
 ): Promise<GitHubRelease | undefined> {
+  let data: unknown;
   try {
-    const response = await client.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...repo, tag });
-    return response.data as unknown as GitHubRelease;
+    data = (await client.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...repo, tag })).data;
   } catch (err) {
     if (isStatus(err, 404)) return undefined;
     throw describeGitHubError(err, {
@@ -69,6 +70,7 @@ export async function getReleaseByTag(
       doing: `find the release ${tag}`,
     });
   }
+  return checkRelease(data, `find the release ${tag}`);
 }
 
 /**
@@ -88,7 +90,7 @@ export async function findDraftRelease(
         per_page: 100,
         page,
       });
-      releases = response.data as unknown as GitHubRelease[];
+      releases = checkReleases(response.data, 'list the releases');
     } catch (err) {
       throw describeGitHubError(err, {
         repo: repoSlug(repo),
@@ -118,7 +120,7 @@ async function createRelease(
     ...(request.notes !== undefined ? { body: request.notes } : {}),
     ...(request.generateNotes ? { generate_release_notes: true } : {}),
   });
-  return response.data as unknown as GitHubRelease;
+  return checkRelease(response.data, `create the release ${request.tag}`);
 }
 
 /** Finds the release of `request.tag`, or creates it. */

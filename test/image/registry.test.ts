@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { imageExists } from '../../src/image/exists.js';
 import { promoteImage } from '../../src/image/promote.js';
-import { RegistryClient, RegistryClients } from '../../src/registry/client.js';
+import { copyBlob, RegistryClient, RegistryClients } from '../../src/registry/client.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { git, initRepo } from '../helpers/git.js';
@@ -322,6 +322,41 @@ test('promote within one registry mounts blobs across repositories', { skip }, a
     [],
   );
   assert.equal((await skopeoInspect(`${open.host}/release/svc:0.3.0`)).Digest, big.manifest.digest);
+});
+
+test('a declined mount (202) is followed by a HEAD: a blob the destination holds is not uploaded again', {
+  skip,
+}, async () => {
+  const digest = big.layerDigests[0] as string;
+  const size = (big.blobs.get(digest) as Buffer).length;
+  const client = new RegistryClient(open.host);
+  const before = open.requests().length;
+  try {
+    // empty/source has no blobs, so the registry declines the mount and opens an upload session.
+    const outcome = await copyBlob(
+      { client, repository: 'empty/source' },
+      { client, repository: 'owner/repo/svc' },
+      { digest, size },
+    );
+    assert.equal(outcome, 'exists');
+  } finally {
+    client.close();
+  }
+  const requests = open.requests().slice(before);
+  const mounts = requests.filter((r) => r.method === 'POST' && r.uri.includes('mount='));
+  assert.deepEqual(
+    mounts.map((r) => r.status),
+    [202],
+  );
+  assert.ok(requests.some((r) => r.method === 'HEAD' && r.uri.endsWith(`/owner/repo/svc/blobs/${digest}`)));
+  // No upload and no read of the blob; the session the registry opened is cancelled.
+  assert.deepEqual(
+    requests.filter(
+      (r) => r.method === 'PATCH' || r.method === 'PUT' || (r.method === 'GET' && r.uri.includes('/blobs/')),
+    ),
+    [],
+  );
+  assert.ok(requests.some((r) => r.method === 'DELETE' && r.uri.includes('/blobs/uploads/')));
 });
 
 test('promote across registries: a two-platform index whole, streamed, then idempotent; force and refusals', {

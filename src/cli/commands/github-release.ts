@@ -57,7 +57,9 @@ export const spec: CommandSpec = {
       type: 'string',
       placeholder: 'URL',
       env: 'GITHUB_API_URL',
-      description: 'The REST API base, e.g. https://github.example.com/api/v3 for GitHub Enterprise.',
+      description:
+        'The REST API base, e.g. https://github.example.com/api/v3 for GitHub Enterprise; https (plain http only ' +
+        "to this machine). The token goes only to it and to its releases' upload host (api.X -> uploads.X).",
     },
     {
       name: 'tag-prefix',

@@ -1,6 +1,6 @@
 /** `duat image`: the command line over src/image (naming, exists, promote, prune). */
 import { basename } from 'node:path';
-import { DuatError, UsageError } from '../../core/errors.js';
+import { DuatError, errorMessage, UsageError } from '../../core/errors.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
 import { verboseFlag, versionFileFlag } from '../common-flags.js';
@@ -8,7 +8,18 @@ import { verboseFlag, versionFileFlag } from '../common-flags.js';
 const SUBCOMMANDS = ['name', 'exists', 'promote', 'prune'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
-const COMMON = ['f', 'module', 'git', 'registry', 'insecure', 'timeout', 'v', 'help', 'version'];
+const COMMON = [
+  'f',
+  'module',
+  'git',
+  'registry',
+  'insecure',
+  'token-realm-host',
+  'timeout',
+  'v',
+  'help',
+  'version',
+];
 const ALLOWED: Record<Subcommand, readonly string[]> = {
   name: ['f', 'module', 'git', 'registry', 'v', 'help', 'version'],
   exists: [...COMMON, 'digest'],
@@ -133,13 +144,24 @@ export const spec: CommandSpec = {
         'registries always may use plain HTTP, as with Docker).',
     },
     {
+      name: 'token-realm-host',
+      type: 'list',
+      placeholder: 'HOST[,HOST...]',
+      env: 'DUAT_TOKEN_REALM_HOSTS',
+      description:
+        "Hosts besides the registry's own that may receive its credentials as its token service (the realm of " +
+        "its WWW-Authenticate), over https only; Docker Hub's auth.docker.io is always one. Without this, " +
+        'credentials never go to a token service on another host.',
+    },
+    {
       name: 'timeout',
       type: 'string',
       placeholder: 'DURATION',
       default: '60s',
       env: 'DUAT_REGISTRY_TIMEOUT',
       description:
-        'A request fails when nothing moves for this long; it is retried (with backoff) up to 4 times.',
+        'A request fails when nothing moves for this long, or when its whole answer takes longer (a blob ' +
+        'gets more time by its size, at 64 KiB/s at least); it is retried (with backoff) up to 4 times.',
     },
     verboseFlag('Log requests decisions and every blob to stderr; stack traces on errors.'),
   ],
@@ -252,6 +274,7 @@ async function timeoutMs(args: ParsedArgs): Promise<number> {
 async function clientOptions(args: ParsedArgs, io: CommandIO) {
   return {
     insecure: args.flags.insecure === true,
+    tokenRealmHosts: (args.flags['token-realm-host'] as string[] | undefined) ?? [],
     timeoutMs: await timeoutMs(args),
     env: io.env,
     log: io.log,
@@ -295,8 +318,14 @@ async function runExists(args: ParsedArgs, io: CommandIO, rest: string[]): Promi
     if (args.flags.digest) io.out(`${result.digest}\n`);
     return 0;
   } catch (err) {
-    // Errors are 2 here, so that 1 always means "does not exist".
-    if (err instanceof DuatError && err.exitCode === 1) {
+    // Errors are 2 here, so that 1 always means "does not exist": unexpected ones too.
+    if (!(err instanceof DuatError)) {
+      throw new DuatError(`could not tell whether the image exists: ${errorMessage(err)}`, {
+        cause: err,
+        exitCode: 2,
+      });
+    }
+    if (err.exitCode === 1) {
       throw new DuatError(err.message, {
         hint: err.hint,
         file: err.file,
