@@ -464,6 +464,10 @@ async function runPrune(args: ParsedArgs, io: CommandIO, rest: string[]): Promis
     else {
       for (const o of result.outcomes) {
         const row = plan.rows.find((r) => r.tag === o.tag);
+        if (o.attachedTo) {
+          io.out(`  ${o.status} ${o.tag} (with ${o.attachedTo})${o.reason ? `: ${o.reason}` : ''}\n`);
+          continue;
+        }
         io.out(
           `${o.status} ${o.tag}${o.reason ? `: ${o.reason}` : ` (${formatAge(row?.ageSeconds)} old)`}\n`,
         );
