@@ -49,5 +49,12 @@ step "Kubernetes control plane for the tests"
 bash scripts/k8s-control-plane.sh >/dev/null
 # ---- end of Kubernetes control plane
 
+# ---- Go tools for the image tests (test/image-referrers): distribution 3, a go-containerregistry
+# registry with the referrers API, oras, cosign, crane, regctl, built into $DUAT_TEST_CACHE/NAME-VERSION/
+# (cosign takes a few minutes cold; a no-op when cached).
+step "Go tools for the image tests"
+bash scripts/go-tools.sh
+# ---- end of Go tools
+
 step "npm test"
 npm test

@@ -401,9 +401,7 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
       ageSeconds: d.time !== undefined ? Math.floor((now - d.time) / 1000) : undefined,
       action: d.action,
       reason: d.reason,
-      attached: listed.has(d.info.digest)
-        ? []
-        : (listed.add(d.info.digest), attached.get(d.info.digest) ?? []),
+      attached: firstOf(listed, d.info.digest) ? (attached.get(d.info.digest) ?? []) : [],
     }));
     return {
       registry: ref.registry,
@@ -422,6 +420,13 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
   } finally {
     if (!options.clients) clients.close();
   }
+}
+
+/** True the first time `key` is seen (and remembers it). */
+function firstOf(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
 }
 
 /** What is attached to each image of the plan, and whether it goes (see prune-attached.ts). */

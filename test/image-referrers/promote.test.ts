@@ -5,12 +5,9 @@
  * sign of the SBOM) and the results are checked with cosign verify, oras discover, regctl and crane.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RegistryClient } from '../../src/registry/client.js';
-import { tempDir } from '../helpers/tmp.js';
-import { pushIndex, runDuatAsync, twoPlatformIndex } from '../image/fixtures.js';
+import { runDuatAsync } from '../image/fixtures.js';
+import { orasReferrers, type Signed, Signer } from './signing.js';
 import {
   missingTools,
   type Registry,
@@ -22,119 +19,21 @@ import {
 } from './tools.js';
 
 const skip = missingTools();
-const PASSWORD = 'duat-test-cosign-password';
-const SBOM_TYPE = 'application/spdx+json';
-
 let registries: Registry[] = [];
-let keyDir = '';
+let signer: Signer;
 
 before(async () => {
   if (skip) return;
-  registries = await Promise.all([startDistribution28(), startDistribution3(), startGgcr()]);
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  keyDir = mkdtempSync(join(tmpdir(), 'duat-cosign-'));
-  await runTool('cosign', ['generate-key-pair'], { cwd: keyDir, env: { COSIGN_PASSWORD: PASSWORD } });
+  [registries, signer] = await Promise.all([
+    Promise.all([startDistribution28(), startDistribution3(), startGgcr()]),
+    Signer.create(),
+  ]);
 });
 
 after(async () => {
   await Promise.all(registries.map((r) => r.stop()));
-  if (keyDir) (await import('node:fs')).rmSync(keyDir, { recursive: true, force: true });
+  signer?.remove();
 });
-
-interface Signed {
-  readonly ref: string;
-  readonly digest: string;
-  readonly children: readonly string[];
-  readonly sbom: string;
-}
-
-/** Pushes a two-platform index, signs it and its children, attaches an SBOM and signs that too. */
-async function signedImage(
-  t: import('node:test').TestContext,
-  reg: Registry,
-  repository: string,
-  label: string,
-) {
-  const index = twoPlatformIndex(label);
-  const client = new RegistryClient(reg.host);
-  try {
-    await pushIndex(client, repository, '1.0.0-rc', index);
-  } finally {
-    client.close();
-  }
-  const at = `${reg.host}/${repository}@${index.manifest.digest}`;
-  const signEnv = { COSIGN_PASSWORD: PASSWORD };
-  const sign = (ref: string, extra: string[] = []) =>
-    runTool(
-      'cosign',
-      [
-        'sign',
-        '--key',
-        join(keyDir, 'cosign.key'),
-        '--tlog-upload=false',
-        '--allow-insecure-registry',
-        '--yes',
-        ...extra,
-        ref,
-      ],
-      { env: signEnv },
-    );
-  await sign(at, ['--recursive']);
-  const dir = tempDir(t);
-  writeFileSync(join(dir, 'sbom.spdx.json'), JSON.stringify({ spdxVersion: 'SPDX-2.3', name: label }));
-  const attached = JSON.parse(
-    await runTool(
-      'oras',
-      [
-        'attach',
-        '--plain-http',
-        '--artifact-type',
-        SBOM_TYPE,
-        '--format',
-        'json',
-        at,
-        `sbom.spdx.json:${SBOM_TYPE}`,
-      ],
-      { cwd: dir },
-    ),
-  ) as { digest: string };
-  await sign(`${reg.host}/${repository}@${attached.digest}`);
-  return {
-    ref: `${reg.host}/${repository}:1.0.0-rc`,
-    digest: index.manifest.digest,
-    children: index.images.map((i) => i.manifest.digest),
-    sbom: attached.digest,
-  } satisfies Signed;
-}
-
-function verify(ref: string): Promise<string> {
-  return runTool('cosign', [
-    'verify',
-    '--key',
-    join(keyDir, 'cosign.pub'),
-    '--insecure-ignore-tlog',
-    '--allow-insecure-registry',
-    ref,
-  ]);
-}
-
-/**
- * What oras finds attached to `ref` (not filtered by artifactType: ggcr's registry lists the config
- * media type as the artifactType, so a filter would hide the SBOM there).
- */
-async function orasReferrers(ref: string): Promise<string[]> {
-  const out = JSON.parse(
-    await runTool('oras', [
-      'discover',
-      '--plain-http',
-      '--format',
-      'json',
-      ref,
-    ]),
-  ) as { referrers?: { digest: string }[]; manifests?: { digest: string }[] };
-  return (out.referrers ?? out.manifests ?? []).map((d) => d.digest);
-}
 
 /** Each verification the promoted release must pass, checked with cosign, oras, regctl and crane. */
 async function checkPromoted(dst: string, hosts: string[], s: Signed) {
@@ -144,9 +43,9 @@ async function checkPromoted(dst: string, hosts: string[], s: Signed) {
     s.digest,
     'crane: same digest',
   );
-  await verify(`${repo}@${s.digest}`);
-  for (const child of s.children) await verify(`${repo}@${child}`);
-  await verify(`${repo}@${s.sbom}`);
+  await signer.verify(`${repo}@${s.digest}`);
+  for (const child of s.children) await signer.verify(`${repo}@${child}`);
+  await signer.verify(`${repo}@${s.sbom}`);
   assert.deepEqual(await orasReferrers(`${repo}@${s.digest}`), [s.sbom], 'oras discover sees the SBOM only');
   const listed = await regctl(hosts, ['artifact', 'list', '--format', '{{json .}}', `${repo}@${s.digest}`]);
   assert.ok(listed.includes(s.sbom), `regctl artifact list sees the SBOM: ${listed}`);
@@ -165,10 +64,10 @@ describe('promote brings signatures and SBOMs', { skip }, () => {
   const find = (kind: string) => registries.find((r) => r.kind === kind) as Registry;
 
   for (const [from, to] of pairs) {
-    test(`${from}: to another repository, and to ${to}`, async (t) => {
+    test(`${from}: to another repository, and to ${to}`, async () => {
       const src = find(from);
       const dst = find(to);
-      const s = await signedImage(t, src, 'team/app', `${from}-${to}`);
+      const s = await signer.signedImage(src, 'team/app', '1.0.0-rc', `${from}-${to}`);
       const hosts = [src.host, dst.host];
 
       const sameRegistry = await runDuatAsync(['image', 'promote', s.ref, `${src.host}/release/app:1.0.0`]);
@@ -192,13 +91,13 @@ describe('promote brings signatures and SBOMs', { skip }, () => {
       // In place: the same digest, so everything attached still applies.
       const inPlace = await runDuatAsync(['image', 'promote', s.ref, `${src.host}/team/app:1.0.0`]);
       assert.equal(inPlace.code, 0, inPlace.stderr);
-      await verify(`${src.host}/team/app:1.0.0`);
+      await signer.verify(`${src.host}/team/app:1.0.0`);
     });
   }
 
-  test('--no-referrers leaves them behind (and cosign verify then fails)', async (t) => {
+  test('--no-referrers leaves them behind (and cosign verify then fails)', async () => {
     const reg = find('distribution-3');
-    const s = await signedImage(t, reg, 'team/bare', 'bare');
+    const s = await signer.signedImage(reg, 'team/bare', '1.0.0-rc', 'bare');
     const res = await runDuatAsync([
       'image',
       'promote',
@@ -209,7 +108,7 @@ describe('promote brings signatures and SBOMs', { skip }, () => {
     assert.equal(res.code, 0, res.stderr);
     assert.doesNotMatch(res.stderr, /attached/);
     await assert.rejects(
-      verify(`${reg.host}/release/bare@${s.digest}`),
+      signer.verify(`${reg.host}/release/bare@${s.digest}`),
       /no signatures found|no matching signatures/i,
     );
     assert.deepEqual(await orasReferrers(`${reg.host}/release/bare@${s.digest}`), []);
