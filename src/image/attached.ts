@@ -57,7 +57,7 @@ export async function findAttachments(
   digests: readonly string[],
   options: FindOptions = {},
 ): Promise<Attachment[]> {
-  const tags = options.tags ?? new Set(await client.listTags(repository).catch(() => []));
+  const tags = options.tags ?? new Set(await client.listTags(repository));
   const seen = new Set<string>(digests);
   const out: Attachment[] = [];
   let level = [...new Set(digests)];

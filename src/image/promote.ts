@@ -36,7 +36,7 @@ import { parsePrerelease, sanitizeBranch } from '../version/prerelease.js';
 import { formatVersion, parseVersion, type Version, withPrerelease } from '../version/semver.js';
 import { type AttachmentCopy, copyAttachments, findAttachments } from './attached.js';
 import type { ImageNameOptions } from './naming.js';
-import { imagePlatform, narrowIndex, type Platform, platformMatches } from './platform.js';
+import { formatPlatform, imagePlatform, narrowIndex, type Platform, platformMatches } from './platform.js';
 
 export interface PromoteOptions extends RegistryClientOptions {
   /** The image to promote: a reference with a tag or digest. */
@@ -268,7 +268,7 @@ async function selectPlatforms(
   const have = await imagePlatform(client, repository, top);
   if (platforms.some((p) => platformMatches(have, p))) return top;
   throw new DuatError(
-    `${top.digest} is a single-platform image for ${have.os}/${have.architecture}${have.variant ? `/${have.variant}` : ''}, not one of the platforms asked for`,
+    `${top.digest} is a single-platform image for ${formatPlatform(have)}, not one of the platforms asked for`,
   );
 }
 
