@@ -75,13 +75,13 @@ describe('promote brings signatures and SBOMs', { skip }, () => {
       assert.match(sameRegistry.stderr, /5 attached \(signatures, SBOMs, attestations: 5 copied, 0 present/);
       await checkPromoted(`${src.host}/release/app:1.0.0`, hosts, s);
 
-      const across = await runDuatAsync(['image', 'promote', s.ref, `${dst.host}/team/app:1.0.0`]);
+      const across = await runDuatAsync(['image', 'promote', s.ref, `${dst.host}/from-${from}/app:1.0.0`]);
       assert.equal(across.code, 0, across.stderr);
-      assert.equal(across.stdout, `${dst.host}/team/app:1.0.0@${s.digest}\n`);
-      await checkPromoted(`${dst.host}/team/app:1.0.0`, hosts, s);
+      assert.equal(across.stdout, `${dst.host}/from-${from}/app:1.0.0@${s.digest}\n`);
+      await checkPromoted(`${dst.host}/from-${from}/app:1.0.0`, hosts, s);
 
       // Again: everything is there.
-      const again = await runDuatAsync(['image', 'promote', s.ref, `${dst.host}/team/app:1.0.0`]);
+      const again = await runDuatAsync(['image', 'promote', s.ref, `${dst.host}/from-${from}/app:1.0.0`]);
       assert.equal(again.code, 0, again.stderr);
       assert.match(
         again.stderr,
