@@ -74,13 +74,9 @@ export async function findAttachments(
         api || tags.has(referrersTag(subject)) ? await listReferrers(client, repository, subject) : [];
       for (const d of listed) {
         const manifest = await client.getManifest(repository, d.digest);
-        here.push({
-          subject,
-          via: 'referrer',
-          manifest,
-          depth,
-          ...(d.artifactType ? { artifactType: d.artifactType } : {}),
-        });
+        // The manifest's own artifactType: go-containerregistry's list gives its config's type instead.
+        const artifactType = referrerDescriptor(manifest).artifactType ?? d.artifactType;
+        here.push({ subject, via: 'referrer', manifest, depth, ...(artifactType ? { artifactType } : {}) });
       }
       for (const tag of cosignTags(subject)) {
         if (!tags.has(tag)) continue;
