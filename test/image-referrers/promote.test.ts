@@ -95,6 +95,31 @@ describe('promote brings signatures and SBOMs', { skip }, () => {
     });
   }
 
+  test('--platform: the narrowed index is new (unsigned); its platform manifest keeps its signature', async () => {
+    const src = find('ggcr');
+    const dst = find('distribution-2.8');
+    const s = await signer.signedImage(src, 'team/narrow', '1.0.0-rc', 'narrow');
+    const res = await runDuatAsync([
+      'image',
+      'promote',
+      s.ref,
+      `${dst.host}/narrow/app:1.0.0`,
+      '--platform',
+      'linux/arm64',
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /the platforms chosen make a new index/);
+    // The arm64 manifest's signature: 1 attached; the index's own (and its SBOM) name the old digest.
+    assert.match(res.stderr, /1 attached \(signatures, SBOMs, attestations: 1 copied/);
+    const digest = res.stdout.trim().split('@')[1] as string;
+    assert.notEqual(digest, s.digest);
+    await signer.verify(`${dst.host}/narrow/app@${s.children[1]}`);
+    await assert.rejects(
+      signer.verify(`${dst.host}/narrow/app@${digest}`),
+      /no signatures found|no matching signatures/i,
+    );
+  });
+
   test('--no-referrers leaves them behind (and cosign verify then fails)', async () => {
     const reg = find('distribution-3');
     const s = await signer.signedImage(reg, 'team/bare', '1.0.0-rc', 'bare');
