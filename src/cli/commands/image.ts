@@ -390,7 +390,8 @@ async function runPromote(args: ParsedArgs, io: CommandIO, rest: string[]): Prom
       : '';
     if (result.sourceDigest !== result.digest)
       io.log.info(
-        `the platforms chosen make a new index: ${result.digest}, not the source's ${result.sourceDigest}`,
+        `the platforms chosen make a new index: ${result.digest}, not the source's ${result.sourceDigest} ` +
+          "(the source index's own signatures name its digest and stay behind: sign the new one)",
       );
     if (result.unchanged)
       io.log.info(`${result.destination} already is ${src} (${result.digest})${attached}`);
