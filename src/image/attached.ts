@@ -11,6 +11,7 @@
  */
 import { DuatError } from '../core/errors.js';
 import { copyBlob, type RegistryClient } from '../registry/client.js';
+import { RegistryError } from '../registry/errors.js';
 import { type Descriptor, manifestContents, type RawManifest } from '../registry/manifest.js';
 import { mapLimit } from '../registry/parallel.js';
 import {
@@ -47,6 +48,16 @@ export interface FindOptions {
   readonly jobs?: number;
 }
 
+/** The repository's tags; none when the registry answers 404 (no tag list); other errors fail. */
+async function tagsOrNone(client: RegistryClient, repository: string): Promise<string[]> {
+  try {
+    return await client.listTags(repository);
+  } catch (err) {
+    if (err instanceof RegistryError && err.status === 404) return [];
+    throw err;
+  }
+}
+
 /**
  * Everything attached to `digests` in `repository`, breadth first (what an attachment is attached
  * to comes before it), each manifest once.
@@ -57,7 +68,7 @@ export async function findAttachments(
   digests: readonly string[],
   options: FindOptions = {},
 ): Promise<Attachment[]> {
-  const tags = options.tags ?? new Set(await client.listTags(repository));
+  const tags = options.tags ?? new Set(await tagsOrNone(client, repository));
   const seen = new Set<string>(digests);
   const out: Attachment[] = [];
   let level = [...new Set(digests)];
