@@ -167,7 +167,8 @@ export async function copyAttachments(
   let present = 0;
   let bytesCopied = 0;
   const notes: string[] = [];
-  for (const a of attachments) {
+  const indexUpdates = new Map<string, Promise<unknown>>();
+  const copyOne = async (a: Attachment): Promise<void> => {
     const exists = a.tag
       ? await dst.client.headManifest(dst.repository, a.tag)
       : await dst.client.headManifest(dst.repository, a.manifest.digest);
@@ -180,7 +181,7 @@ export async function copyAttachments(
         notes.push(
           `${dst.repository}:${a.tag} holds content the source's does not (signed at the destination?); left it alone`,
         );
-        continue;
+        return;
       }
     }
     if (exists?.digest !== a.manifest.digest) {
@@ -198,8 +199,25 @@ export async function copyAttachments(
     }
     const subject = subjectOf(a.manifest);
     if (subject && !(await hasReferrersApi(dst.client, dst.repository, subject))) {
-      await addToReferrersTag(dst.client, dst.repository, subject, referrerDescriptor(a.manifest));
+      // One read-modify-write of a subject's index at a time.
+      const update = (indexUpdates.get(subject) ?? Promise.resolve()).then(() =>
+        addToReferrersTag(dst.client, dst.repository, subject, referrerDescriptor(a.manifest)),
+      );
+      indexUpdates.set(
+        subject,
+        update.catch(() => undefined),
+      );
+      await update;
     }
+  };
+  // One depth at a time (what an attachment is attached to is stored before it), several at once.
+  const depths = [...new Set(attachments.map((a) => a.depth))].sort((x, y) => x - y);
+  for (const depth of depths) {
+    await mapLimit(
+      attachments.filter((a) => a.depth === depth),
+      4,
+      copyOne,
+    );
   }
   return { found: attachments.length, copied, present, bytesCopied, notes };
 }
