@@ -73,6 +73,13 @@ fi
 bash scripts/k8s-real-node.sh >/dev/null
 # ---- end of real Kubernetes node
 
+# ---- Go tools for the image tests (test/image-referrers): distribution 3, a go-containerregistry
+# registry with the referrers API, oras, cosign, crane, regctl, built into $DUAT_TEST_CACHE/NAME-VERSION/
+# (cosign takes a few minutes cold; a no-op when cached).
+step "Go tools for the image tests"
+bash scripts/go-tools.sh
+# ---- end of Go tools
+
 # Both runs go ahead even when the first fails, so one CI run shows every version's failures.
 failed=()
 step "npm test on Node $(node -v)"

@@ -6,9 +6,12 @@
 import { DuatError } from '../core/errors.js';
 import { type RegistryClientOptions, RegistryClients } from '../registry/client.js';
 import { formatReference, type ImageReference, parseReference } from '../registry/reference.js';
+import { type Platform, platformExists } from './platform.js';
 
 export interface ImageExistsOptions extends RegistryClientOptions {
   readonly clients?: RegistryClients;
+  /** Answer for this platform: of an index, its manifest for it; of a single image, its config's. */
+  readonly platform?: Platform;
 }
 
 export interface ImageExistsResult {
@@ -32,7 +35,10 @@ export async function imageExists(
   }
   const clients = options.clients ?? new RegistryClients(options);
   try {
-    const head = await clients.get(ref.registry).headManifest(ref.repository, target);
+    const client = clients.get(ref.registry);
+    const head = options.platform
+      ? await platformExists(client, ref.repository, target, options.platform)
+      : await client.headManifest(ref.repository, target);
     if (!head) return { exists: false, reference: formatReference(ref) };
     return { exists: true, reference: formatReference(ref), digest: head.digest, mediaType: head.mediaType };
   } finally {

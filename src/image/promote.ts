@@ -10,7 +10,12 @@
  *
  * The manifests are copied byte for byte, so the destination digest equals the source's; the
  * registry's answer is checked against it. A destination tag that already names another digest is
- * left alone unless `force`.
+ * left alone unless `force`. `platforms` narrows an index to some platforms: a new index, so a new
+ * digest (the platform manifests keep theirs).
+ *
+ * What is attached to the image and to each of its platform manifests (signatures, SBOMs,
+ * attestations: see attached.ts) comes along unless `referrers` is false; within one repository it
+ * is there already.
  */
 import { DuatError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
@@ -30,7 +35,9 @@ import { type CopyProgress, noProgress } from '../registry/progress.js';
 import { formatReference, type ImageReference, parseReference } from '../registry/reference.js';
 import { parsePrerelease, sanitizeBranch } from '../version/prerelease.js';
 import { formatVersion, parseVersion, type Version, withPrerelease } from '../version/semver.js';
+import { type AttachmentCopy, copyAttachments, findAttachments } from './attached.js';
 import type { ImageNameOptions } from './naming.js';
+import { formatPlatform, imagePlatform, narrowIndex, type Platform, platformMatches } from './platform.js';
 
 export interface PromoteOptions extends RegistryClientOptions {
   /** The image to promote: a reference with a tag or digest. */
@@ -46,6 +53,10 @@ export interface PromoteOptions extends RegistryClientOptions {
   readonly progress?: (blobs: number, bytes: number) => CopyProgress;
   /** Create a missing ECR repository before pushing (the original did). Default true. */
   readonly createEcrRepository?: boolean;
+  /** Copy what is attached (referrers, cosign tags). Default true. */
+  readonly referrers?: boolean;
+  /** Only these platforms of an index, into a new index; default all. */
+  readonly platforms?: readonly Platform[];
   readonly log?: Logger;
 }
 
@@ -64,6 +75,10 @@ export interface PromoteResult {
   /** The digest the destination tag named before, when `force` replaced it. */
   readonly replaced: string | undefined;
   readonly how: 'same repository' | 'same registry' | 'across registries';
+  /** The source's digest (differs from `digest` when `platforms` made a new index). */
+  readonly sourceDigest: string;
+  /** What came along: undefined when not asked for or within one repository. */
+  readonly attached: AttachmentCopy | undefined;
 }
 
 function toReference(value: string | ImageReference): ImageReference {
@@ -235,6 +250,29 @@ async function readTree(
   return { raw, children, blobs: contents.blobs };
 }
 
+function leaf(raw: RawManifest): ManifestNode {
+  return { raw, children: [], blobs: [] };
+}
+
+/**
+ * The manifest to store: the source's, or for `platforms` a new index of only those. A
+ * single-platform image is taken when its config names one of them.
+ */
+async function selectPlatforms(
+  client: RegistryClient,
+  repository: string,
+  top: RawManifest,
+  platforms: readonly Platform[] | undefined,
+): Promise<RawManifest> {
+  if (!platforms || platforms.length === 0) return top;
+  if (manifestContents(top).kind === 'index') return narrowIndex(top, platforms);
+  const have = await imagePlatform(client, repository, top);
+  if (platforms.some((p) => platformMatches(have, p))) return top;
+  throw new DuatError(
+    `${top.digest} is a single-platform image for ${formatPlatform(have)}, not one of the platforms asked for`,
+  );
+}
+
 function flatten(node: ManifestNode, out: ManifestNode[] = []): ManifestNode[] {
   for (const child of node.children) flatten(child, out);
   out.push(node);
@@ -269,7 +307,7 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
   dst.want([repositoryScope(destination.repository, ['pull', 'push'])]);
 
   try {
-    const [top, existing] = await Promise.all([
+    const [sourceTop, existing] = await Promise.all([
       src.getManifest(source.repository, srcRef).catch((err: unknown) => {
         if (isNotFound(err)) {
           throw new DuatError(`the source image ${formatReference(source)} does not exist`, {
@@ -281,17 +319,39 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
       }),
       dst.headManifest(destination.repository, dstTag),
     ]);
+    const top = await selectPlatforms(src, source.repository, sourceTop, options.platforms);
+    const narrowed = top.digest !== sourceTop.digest;
+    // What is attached to each manifest copied; the source index's own attachments name a digest
+    // the narrowed index does not have.
+    const bringAttached = async (nodes: readonly ManifestNode[]): Promise<AttachmentCopy | undefined> => {
+      if (options.referrers === false || sameRepository) return undefined;
+      const digests = nodes.filter((n) => !(narrowed && n.raw === top)).map((n) => n.raw.digest);
+      const attachments = await findAttachments(src, source.repository, digests, { jobs: options.jobs ?? 6 });
+      const copy = await copyAttachments(
+        { client: src, repository: source.repository },
+        { client: dst, repository: destination.repository },
+        attachments,
+        { jobs: options.jobs ?? 6 },
+      );
+      for (const note of copy.notes) log.info(note);
+      return copy;
+    };
     const result = {
       source: `${formatReference({ ...source, digest: top.digest })}`,
       destination: formatReference(destination),
       digest: top.digest,
       mediaType: top.mediaType,
       how,
+      sourceDigest: sourceTop.digest,
     } as const;
     if (existing && existing.digest === top.digest) {
       log.debug(`${formatReference(destination)} already names ${top.digest}`);
+      const attached = await bringAttached(
+        flatten(sameRepository ? leaf(top) : await readTree(src, source.repository, top)),
+      );
       return {
         ...result,
+        attached,
         manifestsPushed: 0,
         blobs: { total: 0, exists: 0, mounted: 0, copied: 0 },
         bytesCopied: 0,
@@ -309,9 +369,7 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
     const counts: Record<BlobCopyResult, number> = { exists: 0, mounted: 0, copied: 0 };
     let bytesCopied = 0;
     let manifestsPushed = 0;
-    const tree = sameRepository
-      ? { raw: top, children: [], blobs: [] }
-      : await readTree(src, source.repository, top);
+    const tree = sameRepository ? leaf(top) : await readTree(src, source.repository, top);
     const nodes = flatten(tree);
     const blobs = new Map<string, Descriptor>();
     for (const node of nodes) for (const b of node.blobs) blobs.set(b.digest, b);
@@ -356,8 +414,10 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
     if (digest !== top.digest) {
       throw new DuatError(`${formatReference(destination)} was stored as ${digest}, not ${top.digest}`);
     }
+    const attached = await bringAttached(nodes);
     return {
       ...result,
+      attached,
       manifestsPushed,
       blobs: { total: blobs.size, ...counts },
       bytesCopied,

@@ -17,6 +17,8 @@
  * - A registry with deletes disabled answers 405 UNSUPPORTED: applyPrune says so before deleting anything.
  * - applyPrune plans again and deletes only what both plans agree on, so a tag pushed or moved in
  *   between is not lost.
+ * - What is attached to an image (referrers, cosign tags: prune-attached.ts) goes with it and stays
+ *   with it; the plan lists it under its image, not as tags of its own.
  */
 import { randomBytes } from 'node:crypto';
 import { formatDuration, parseDuration } from '../core/duration.js';
@@ -29,8 +31,10 @@ import { RegistryError } from '../registry/errors.js';
 import { isIndexType, manifestContents } from '../registry/manifest.js';
 import { mapLimit } from '../registry/parallel.js';
 import { formatReference, type ImageReference, parseReference } from '../registry/reference.js';
+import { attachmentTagSubject } from '../registry/referrers.js';
 import { parsePrerelease, sanitizeBranch } from '../version/prerelease.js';
 import { parseVersion } from '../version/semver.js';
+import { type AttachedRow, deleteAttachments, describeAttached, planAttachments } from './prune-attached.js';
 
 export interface PruneOptions extends RegistryClientOptions {
   /** REGISTRY/REPOSITORY (a tag or digest in it is ignored). */
@@ -66,6 +70,8 @@ export interface PruneRow {
   readonly ageSeconds: number | undefined;
   readonly action: 'delete' | 'keep';
   readonly reason: string;
+  /** What is attached to this image (listed under the first tag naming its digest). */
+  readonly attached: readonly AttachedRow[];
 }
 
 export interface PrunePlan {
@@ -89,6 +95,8 @@ export interface PruneOutcome {
   readonly digest: string;
   readonly status: 'deleted' | 'failed' | 'skipped';
   readonly reason?: string;
+  /** For an attachment: the tag of the image it went with. */
+  readonly attachedTo?: string;
 }
 
 export interface PruneResult {
@@ -271,7 +279,7 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
     const notes: string[] = [];
     if (probe.note) notes.push(probe.note);
 
-    const drafts: Draft[] = tags.map((info, order) => {
+    let drafts: Draft[] = tags.map((info, order) => {
       const pre = parsePrerelease(info.tag) ?? parsePrerelease(info.tag.replace('_', '+'));
       if (!pre) {
         const v = versionOf(info.tag);
@@ -359,6 +367,14 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
         d.reason = `its manifest is a platform manifest of kept index tag ${index}`;
       }
     }
+    const attached =
+      backend.kind === 'registry'
+        ? await attachmentsOf(client, ref.repository, drafts, backend, options.jobs ?? 8)
+        : new Map<string, AttachedRow[]>();
+    const claimed = new Set(
+      [...attached.values()].flatMap((rows) => rows.flatMap((r) => (r.tag ? [r.tag] : []))),
+    );
+    drafts = drafts.filter((d) => !claimed.has(d.info.tag));
     if (probe.deletes === 'disabled' && drafts.some((d) => d.action === 'delete')) {
       notes.push(
         'the planned deletions cannot run until the registry enables deletes (storage.delete.enabled)',
@@ -374,6 +390,7 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
       }
       return a.info.tag < b.info.tag ? -1 : a.info.tag > b.info.tag ? 1 : 0;
     });
+    const listed = new Set<string>();
     const rows: PruneRow[] = drafts.map((d) => ({
       tag: d.info.tag,
       digest: d.info.digest,
@@ -384,6 +401,7 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
       ageSeconds: d.time !== undefined ? Math.floor((now - d.time) / 1000) : undefined,
       action: d.action,
       reason: d.reason,
+      attached: firstOf(listed, d.info.digest) ? (attached.get(d.info.digest) ?? []) : [],
     }));
     return {
       registry: ref.registry,
@@ -402,6 +420,39 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
   } finally {
     if (!options.clients) clients.close();
   }
+}
+
+/** True the first time `key` is seen (and remembers it). */
+function firstOf(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+/** What is attached to each image of the plan, and whether it goes (see prune-attached.ts). */
+async function attachmentsOf(
+  client: RegistryClient,
+  repository: string,
+  drafts: readonly Draft[],
+  backend: Backend,
+  jobs: number,
+): Promise<Map<string, AttachedRow[]>> {
+  const images = drafts.filter((d) => attachmentTagSubject(d.info.tag) === undefined);
+  const children = await backend.children([...new Map(images.map((d) => [d.info.digest, d.info])).values()]);
+  const kept = new Set(images.filter((d) => d.action === 'keep').map((d) => d.info.digest));
+  const usedByKept = new Set(kept);
+  for (const digest of kept) for (const c of children.get(digest) ?? []) usedByKept.add(c);
+  const goes = (root: string, image: string) => !kept.has(image) && (root === image || !usedByKept.has(root));
+  const tags = new Set(drafts.map((d) => d.info.tag));
+  return planAttachments(
+    client,
+    repository,
+    images.map((d) => d.info.digest),
+    children,
+    tags,
+    goes,
+    jobs,
+  );
 }
 
 function deletesDisabled(registry: string, cause?: unknown): DuatError {
@@ -517,6 +568,25 @@ export async function applyPrune(
     }
     const order = new Map(plan.rows.map((r, i) => [r.tag, i]));
     outcomes.sort((a, b) => (order.get(a.tag) ?? 0) - (order.get(b.tag) ?? 0));
+    if (fresh.method !== 'ecr') {
+      // Attachments of the images deleted, where both plans delete them.
+      const deleted = new Set(outcomes.filter((o) => o.status === 'deleted').map((o) => o.tag));
+      const again = new Map(fresh.rows.flatMap((r) => r.attached).map((a) => [a.digest, a]));
+      for (const row of plan.rows.filter((r) => deleted.has(r.tag))) {
+        const go = row.attached.filter(
+          (a) => a.action === 'delete' && again.get(a.digest)?.action === 'delete',
+        );
+        for (const o of await deleteAttachments(
+          client,
+          plan.repository,
+          go,
+          fresh.method === 'tag',
+          options.jobs ?? 8,
+        )) {
+          outcomes.push({ ...o, tag: o.tag ?? o.digest, attachedTo: row.tag });
+        }
+      }
+    }
     return {
       outcomes,
       deleted: outcomes.filter((o) => o.status === 'deleted').length,
@@ -536,13 +606,16 @@ function shortDigest(digest: string): string {
 /** The plan as an aligned table (TAG BRANCH AGE DIGEST ACTION REASON) with a heading. */
 export function formatPlan(plan: PrunePlan): string {
   const header = ['TAG', 'BRANCH', 'AGE', 'DIGEST', 'ACTION', 'REASON'];
-  const rows = plan.rows.map((r) => [
-    r.tag,
-    r.branch ?? '-',
-    formatAge(r.ageSeconds),
-    shortDigest(r.digest),
-    r.action,
-    r.reason,
+  const rows = plan.rows.flatMap((r) => [
+    [r.tag, r.branch ?? '-', formatAge(r.ageSeconds), shortDigest(r.digest), r.action, r.reason],
+    ...r.attached.map((a) => [
+      `  ↳ ${a.tag ?? '(untagged)'}`,
+      '-',
+      '-',
+      shortDigest(a.digest),
+      a.action,
+      `${describeAttached(a)} of ${shortDigest(a.subject)}`,
+    ]),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
@@ -551,8 +624,11 @@ export function formatPlan(plan: PrunePlan): string {
       .join('  ')
       .trimEnd();
   const deleting = plan.rows.filter((r) => r.action === 'delete').length;
+  const attached = plan.rows.flatMap((r) => r.attached);
+  const attachedDeleting = attached.filter((a) => a.action === 'delete').length;
   const out = [
     `${plan.registry}/${plan.repository}: ${plan.rows.length} tags, ${deleting} to delete, ${plan.rows.length - deleting} kept ` +
+      `${attached.length > 0 ? `(and ${attached.length} attached: ${attachedDeleting} to delete) ` : ''}` +
       `(keep ${plan.keep} per branch${plan.olderThanSeconds !== undefined ? `, older than ${formatDuration(plan.olderThanSeconds * 1000)}` : ''}` +
       `${plan.branches ? `, branches ${plan.branches.join(', ')}` : ''}; deleting by ${plan.method === 'ecr' ? 'ECR BatchDeleteImage' : plan.method})`,
     ...plan.notes.map((n) => `note: ${n}`),

@@ -22,8 +22,8 @@ const COMMON = [
 ];
 const ALLOWED: Record<Subcommand, readonly string[]> = {
   name: ['f', 'module', 'git', 'registry', 'v', 'help', 'version'],
-  exists: [...COMMON, 'digest'],
-  promote: [...COMMON, 'release-registry', 'force', 'branch', 'jobs'],
+  exists: [...COMMON, 'digest', 'platform'],
+  promote: [...COMMON, 'release-registry', 'force', 'branch', 'jobs', 'referrers', 'platform'],
   prune: [...COMMON, 'keep', 'older-than', 'branch', 'yes', 'json', 'jobs'],
 };
 
@@ -32,8 +32,8 @@ export const spec: CommandSpec = {
   summary: 'name, check, promote and prune container images in registries, without a Docker daemon',
   usage: [
     'name [--module DIR] [--registry HOST|ecr] [-f FILE]',
-    'exists [REF] [--digest] [--registry HOST|ecr]',
-    'promote [SRC [DST]] [--registry HOST] [--release-registry HOST|ecr] [--force]',
+    'exists [REF] [--digest] [--platform OS/ARCH[/VARIANT]] [--registry HOST|ecr]',
+    'promote [SRC [DST]] [--registry HOST] [--release-registry HOST|ecr] [--force] [--platform OS/ARCH]... [--no-referrers]',
     'prune [REPOSITORY] [--keep N] [--older-than 30d] [--branch NAME]... [--yes] [--json]',
   ],
   description:
@@ -41,15 +41,21 @@ export const spec: CommandSpec = {
     'crane and skopeo do: no Docker daemon, no local image store.\n' +
     'name prints the image reference the naming conventions give for this repository and component.\n' +
     'exists checks that a tag or digest exists (default: the conventional reference): exit 0 if it does, 1 if ' +
-    'not, 2 on any error (authentication, network, invalid reference).\n' +
+    'not, 2 on any error (authentication, network, invalid reference). With --platform it answers for that platform ' +
+    "of a multi-platform index (or the platform of a single image), and --digest prints that platform's digest.\n" +
     'promote copies the tested pre-release image to its release tag: within one repository only the manifest is ' +
     'stored again; within one registry blobs are mounted across repositories; across registries they stream from ' +
     'source to destination (several at once, never held whole in memory or on disk), skipping blobs the ' +
     'destination has. Multi-platform indexes are copied with every platform manifest. The manifests are copied ' +
     'byte for byte, so the release has the same digest; it is printed on stdout as DST@DIGEST. A release tag ' +
-    'naming another digest is only replaced with --force.\n' +
+    'naming another digest is only replaced with --force. What refers to the image and to each platform manifest ' +
+    "(signatures, SBOMs, attestations: OCI 1.1 referrers, the sha256-<hex> referrers tag index, cosign's " +
+    '.sig/.att/.sbom tags, recursively) comes along unless --no-referrers; the destination gets them through its ' +
+    'referrers API, else through the referrers tag index. --platform copies only the named platforms into a new ' +
+    'index (a new digest; the platform manifests and their signatures keep theirs).\n' +
     'prune deletes old development images: only tags of the X.Y.Z-<branch>-<stamp> form are candidates, and per ' +
-    'branch the newest --keep stay. Without --yes it only prints the plan.',
+    'branch the newest --keep stay. What is attached to a deleted image (referrers, cosign tags) is deleted with it ' +
+    'and shown under it in the plan; what is attached to a kept image stays. Without --yes it only prints the plan.',
   flags: [
     versionFileFlag(
       'The version file (relative to the repository top, then here); with a list, the first that exists.',
@@ -90,6 +96,23 @@ export const spec: CommandSpec = {
         'in place.',
     },
     { name: 'digest', type: 'boolean', env: false, description: 'exists: print the digest on stdout.' },
+    {
+      name: 'platform',
+      type: 'strings',
+      placeholder: 'OS/ARCH[/VARIANT]',
+      env: false,
+      description:
+        'exists: answer for this platform of an index. promote: copy only these platforms (repeatable) into a new ' +
+        'index (default: all, the same digest).',
+    },
+    {
+      name: 'referrers',
+      type: 'boolean',
+      default: true,
+      env: false,
+      description:
+        'promote: copy what refers to the image (signatures, SBOMs, attestations); --no-referrers leaves them.',
+    },
     {
       name: 'force',
       type: 'boolean',
@@ -309,7 +332,12 @@ async function runExists(args: ParsedArgs, io: CommandIO, rest: string[]): Promi
   try {
     const reference = rest[0] ?? (await conventionalName(args, io)).reference;
     const { imageExists } = await import('../../image/exists.js');
-    const result = await imageExists(reference, await clientOptions(args, io));
+    const platforms = await platformFlag(args);
+    if (platforms.length > 1) throw new UsageError('exists takes one --platform');
+    const result = await imageExists(reference, {
+      ...(await clientOptions(args, io)),
+      ...(platforms[0] ? { platform: platforms[0] } : {}),
+    });
     if (!result.exists) {
       io.log.info(`${result.reference} does not exist`);
       return 1;
@@ -336,6 +364,13 @@ async function runExists(args: ParsedArgs, io: CommandIO, rest: string[]): Promi
     }
     throw err;
   }
+}
+
+async function platformFlag(args: ParsedArgs) {
+  const texts = ((args.flags.platform as string[] | undefined) ?? []).flatMap((t) => t.split(','));
+  if (texts.length === 0) return [];
+  const { parsePlatform } = await import('../../image/platform.js');
+  return texts.map(parsePlatform);
 }
 
 async function runPromote(args: ParsedArgs, io: CommandIO, rest: string[]): Promise<number> {
@@ -372,17 +407,29 @@ async function runPromote(args: ParsedArgs, io: CommandIO, rest: string[]): Prom
       destination: promotion.destination,
       force: args.flags.force === true,
       jobs: Math.max(1, args.flags.jobs as number),
+      referrers: args.flags.referrers !== false,
+      platforms: await platformFlag(args),
       clients,
       progress: (blobs, bytes) => terminalProgress(blobs, bytes),
     });
     const src = formatReference(promotion.source);
-    if (result.unchanged) io.log.info(`${result.destination} already is ${src} (${result.digest})`);
+    const a = result.attached;
+    const attached = a
+      ? `; ${a.found} attached (signatures, SBOMs, attestations: ${a.copied} copied, ${a.present} present${a.bytesCopied ? `, ${formatBytes(a.bytesCopied)}` : ''})`
+      : '';
+    if (result.sourceDigest !== result.digest)
+      io.log.info(
+        `the platforms chosen make a new index: ${result.digest}, not the source's ${result.sourceDigest} ` +
+          "(the source index's own signatures name its digest and stay behind: sign the new one)",
+      );
+    if (result.unchanged)
+      io.log.info(`${result.destination} already is ${src} (${result.digest})${attached}`);
     else {
       const b = result.blobs;
       io.log.info(
         `promoted ${src} -> ${result.destination} (${result.how}): ${result.manifestsPushed} manifest${result.manifestsPushed === 1 ? '' : 's'}, ` +
           `${b.total} blobs (${b.copied} copied, ${formatBytes(result.bytesCopied)}; ${b.mounted} mounted; ${b.exists} present)` +
-          `${result.replaced ? `; replaced ${result.replaced}` : ''}`,
+          `${attached}${result.replaced ? `; replaced ${result.replaced}` : ''}`,
       );
     }
     io.out(`${result.destination}@${result.digest}\n`);
@@ -447,6 +494,10 @@ async function runPrune(args: ParsedArgs, io: CommandIO, rest: string[]): Promis
     else {
       for (const o of result.outcomes) {
         const row = plan.rows.find((r) => r.tag === o.tag);
+        if (o.attachedTo) {
+          io.out(`  ${o.status} ${o.tag} (with ${o.attachedTo})${o.reason ? `: ${o.reason}` : ''}\n`);
+          continue;
+        }
         io.out(
           `${o.status} ${o.tag}${o.reason ? `: ${o.reason}` : ` (${formatAge(row?.ageSeconds)} old)`}\n`,
         );
