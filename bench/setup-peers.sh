@@ -4,14 +4,11 @@
 #   crane    github.com/google/go-containerregistry/cmd/crane  ~/.cache/duat-test/crane-<version>/crane
 #   regctl   github.com/regclient/regclient/cmd/regctl         ~/.cache/duat-test/regctl-<version>/regctl
 #   proctime bench/proctime (wall, CPU and peak RSS of a child)  ~/.cache/duat-test/proctime-<hash>/proctime
-# The versions are the newest on the proxy when this was written (`go list -m -versions`); the same
-# directory names as scripts/go-tools.sh, so either script reuses what the other built. A build goes
-# to a temporary directory renamed into place under a lock, so a half build is never taken as done.
+# crane and regctl come from scripts/go-tools.sh (their versions live in scripts/go-tools.versions
+# only; the tests use the same builds). proctime is built here: a build goes to a temporary directory
+# renamed into place under a lock, so a half build is never taken as done.
 # skopeo (Debian's package) and Debian's docker-registry are used from PATH.
 set -euo pipefail
-
-CRANE_VERSION=v0.22.1
-REGCTL_VERSION=v0.11.7
 
 cache="${DUAT_TEST_CACHE:-$HOME/.cache/duat-test}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,11 +35,10 @@ build() {
   echo "$name=$dir/$name"
 }
 
-go_install() { GOBIN="$1" nice -n 10 go install -trimpath "$2"; }
-crane() { go_install "$1" "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"; }
-regctl() { go_install "$1" "github.com/regclient/regclient/cmd/regctl@$REGCTL_VERSION"; }
 proctime() { (cd proctime && nice -n 10 go build -trimpath -o "$1/proctime" .); }
 
-build crane "$cache/crane-$CRANE_VERSION" crane
-build regctl "$cache/regctl-$REGCTL_VERSION" regctl
+bash "$here/../scripts/go-tools.sh" crane regctl >&2
+for tool in crane regctl; do
+  echo "$tool=$(bash "$here/../scripts/go-tools.sh" --path "$tool")"
+done
 build proctime "$cache/proctime-$(cd "$here" && cat proctime/go.mod proctime/main.go 2>/dev/null | sha256sum | cut -c1-12)" proctime
