@@ -36,14 +36,22 @@ function complaintOf(stderr: string, code: number | null, signal: NodeJS.Signals
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
 
-/** Runs git and resolves with its stdout; rejects with a one-line DuatError. */
+/**
+ * Runs git and resolves with its stdout; rejects with a one-line DuatError. git runs in its own process
+ * group, and a timeout or an abort kills the whole group (git's helpers, index-pack, remote-https, too)
+ * and settles only once git has exited: when this rejects, nothing of that git is still writing.
+ */
 export function gitExec(args: readonly string[], options: GitExecOptions): Promise<string> {
   return new Promise((resolvePromise, reject) => {
+    if (options.signal?.aborted) {
+      reject(new DuatError(`git ${args[0]} was stopped`));
+      return;
+    }
     const child = spawn('git', args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      signal: options.signal,
+      detached: true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -56,26 +64,39 @@ export function gitExec(args: readonly string[], options: GitExecOptions): Promi
         errBytes += chunk.length;
       }
     });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeoutMs);
-    child.on('error', (error: NodeJS.ErrnoException) => {
+    let stopped: 'timeout' | 'abort' | undefined;
+    const killGroup = (why: 'timeout' | 'abort') => {
+      stopped ??= why;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => killGroup('timeout'), options.timeoutMs);
+    const onAbort = () => killGroup('abort');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settled();
       if (error.code === 'ENOENT')
         reject(new DuatError('git is not installed (or not on PATH)', { hint: 'install git' }));
-      else if (error.name === 'AbortError')
-        reject(new DuatError(`git ${args[0]} was stopped`, { cause: error }));
       else reject(new DuatError(`git ${args[0]} failed: ${redact(error.message)}`, { cause: error }));
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
+      settled();
+      if (code === 0 && stopped === undefined) {
         resolvePromise(Buffer.concat(out).toString('utf8'));
         return;
       }
-      if (timedOut) {
+      if (stopped === 'abort') {
+        reject(new DuatError(`git ${args[0]} was stopped`));
+        return;
+      }
+      if (stopped === 'timeout') {
         reject(
           new DuatError(
             `git ${args[0]} took longer than ${Math.round(options.timeoutMs / 1000)}s and was stopped`,

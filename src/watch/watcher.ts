@@ -949,6 +949,7 @@ export class Watcher {
         source: this.statusSource(),
         pollNow: (display) => this.pollNow(display),
         token: this.options.uiToken,
+        wrongToken: (via) => this.metrics.wrongUiTokens.inc({ via }),
       },
     });
     this.log.info(`serving the status pages, /healthz, /metrics and /webhook on ${this.server.url}`);

@@ -45,8 +45,10 @@ import {
   type Viewer,
 } from './pages.js';
 import {
+  clientOf,
   hostAllowed,
   isLocalRequest,
+  isLoopbackAddress,
   isLoopbackHost,
   type Session,
   Sessions,
@@ -65,6 +67,8 @@ const PAGE_LOG_TAIL = 512 * 1024;
 /** Log followers at once (each reads the log a few times a second). */
 const MAX_STREAMS = 64;
 const MAX_FORM_BYTES = 8 * 1024;
+/** Wrong UI tokens one client may try in a minute. */
+const SIGN_IN_LIMIT = 10;
 
 export interface UiOptions {
   readonly source: StatusSource;
@@ -72,6 +76,8 @@ export interface UiOptions {
   pollNow(display: string): boolean;
   /** With a token, actions are allowed from other machines to whoever signs in with it. */
   readonly token?: string;
+  /** Called for every wrong UI token (sign-in form or bearer): for a counter in /metrics. */
+  wrongToken?(via: 'login' | 'bearer'): void;
 }
 
 export interface UiContext extends UiOptions {
@@ -184,9 +190,19 @@ export function createUi(context: UiContext): Ui {
     });
   }
   const sessions = new Sessions(context.token);
-  const limiter = new SignInLimiter();
-  const boundToLoopback = isLoopbackHost(context.listenHost) || context.listenHost === 'localhost';
+  const limiter = new SignInLimiter(SIGN_IN_LIMIT);
+  // listenHost is an address as given to listen(): `::1`, not `[::1]`, so it is not a Host header value.
+  const boundToLoopback = isLoopbackAddress(context.listenHost) || isLoopbackHost(context.listenHost);
   const isLocal = context.isLocal ?? isLocalRequest;
+  /** Counts a wrong UI token against its client and logs it (never the token itself). */
+  const wrongToken = (req: IncomingMessage, via: 'login' | 'bearer') => {
+    const client = clientOf(req);
+    const failures = limiter.failed(client);
+    context.wrongToken?.(via);
+    const what = via === 'login' ? 'sign-in with a wrong UI token' : 'a wrong bearer token';
+    // One line per failure up to the limit, then one when a client is blocked: a flood cannot flood the log.
+    if (failures <= SIGN_IN_LIMIT) log.warn(`${what} from ${client} (${failures} in the last minute)`);
+  };
   let streams = 0;
 
   const viewerOf = (req: IncomingMessage, session: Session): Viewer => {
@@ -211,7 +227,18 @@ export function createUi(context: UiContext): Ui {
     csrf: string | undefined,
   ): { ok: true; via: string } | { ok: false; status: number; reason: string } => {
     const origin = req.headers.origin;
-    if (sessions.bearer(req)) {
+    const bearer = sessions.bearer(req);
+    if (bearer !== 'none' && limiter.blocked(clientOf(req)))
+      return {
+        ok: false,
+        status: 429,
+        reason: 'refused: too many wrong UI tokens from this address: wait a minute',
+      };
+    if (bearer === 'wrong') {
+      wrongToken(req, 'bearer');
+      return { ok: false, status: 401, reason: 'refused: that bearer token is not the UI token' };
+    }
+    if (bearer === 'valid') {
       if (origin !== undefined && !sameOrigin(req))
         return { ok: false, status: 403, reason: 'refused: the request comes from another origin' };
       return { ok: true, via: 'token' };
@@ -357,13 +384,19 @@ export function createUi(context: UiContext): Ui {
     return form;
   };
 
+  const logRefusal = (req: IncomingMessage, verdict: { status: number; reason: string }) => {
+    // Wrong tokens (401) and blocked clients (429) are counted and logged by wrongToken, at a bounded rate.
+    if (verdict.status === 401 || verdict.status === 429) return;
+    log.warn(
+      `poll now refused (${req.socket.remoteAddress ?? 'unknown'}, origin ${req.headers.origin ?? 'none'}): ${verdict.reason}`,
+    );
+  };
+
   const pollForm = async (req: IncomingMessage, res: ServerResponse, key: string, session: Session) => {
     await formAction(req, res, (form) => {
       const verdict = authorize(req, session, form.get('csrf') ?? undefined);
       if (!verdict.ok) {
-        log.warn(
-          `poll now refused (${req.socket.remoteAddress ?? 'unknown'}, origin ${req.headers.origin ?? 'none'}): ${verdict.reason}`,
-        );
+        logRefusal(req, verdict);
         sendHtml(
           res,
           verdict.status,
@@ -396,13 +429,12 @@ export function createUi(context: UiContext): Ui {
         sendHtml(res, 403, loginPage(viewer, 'Refused: reload the page and try again.'), session);
         return;
       }
-      if (limiter.blocked()) {
+      if (limiter.blocked(clientOf(req))) {
         sendHtml(res, 429, loginPage(viewer, 'Too many failed tries: wait a minute.'), session);
         return;
       }
       if (!sessions.tokenMatches(form.get('token') ?? undefined)) {
-        limiter.failed();
-        log.warn(`sign-in with a wrong UI token from ${req.socket.remoteAddress ?? 'unknown'}`);
+        wrongToken(req, 'login');
         sendHtml(res, 403, loginPage(viewer, 'That is not the token.'), session);
         return;
       }
@@ -426,7 +458,8 @@ export function createUi(context: UiContext): Ui {
   };
 
   const assets = (req: IncomingMessage, res: ServerResponse, name: string) => {
-    const found = ASSETS[name];
+    // Own names only: `__proto__`, `constructor` or `toString` are not assets.
+    const found = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!found) return false;
     if (req.headers['if-none-match'] === found.etag) {
       res.writeHead(304, { etag: found.etag });
@@ -464,9 +497,7 @@ export function createUi(context: UiContext): Ui {
       const header = req.headers['x-csrf-token'];
       const verdict = authorize(req, session, typeof header === 'string' ? header : undefined);
       if (!verdict.ok) {
-        log.warn(
-          `poll now refused (${req.socket.remoteAddress ?? 'unknown'}, origin ${req.headers.origin ?? 'none'}): ${verdict.reason}`,
-        );
+        logRefusal(req, verdict);
         return sendJson(res, verdict.status, { error: verdict.reason });
       }
       const repo = pollNow(req, decodeURIComponent(poll[1] as string), verdict.via);
@@ -500,7 +531,12 @@ export function createUi(context: UiContext): Ui {
 
   return {
     async handle(req, res) {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = parseRequestUrl(req.url);
+      if (url === undefined) {
+        // A request target that is no URL, or a path whose %-encoding is not UTF-8: the client's mistake.
+        sendJson(res, 400, { error: 'bad request: the path is not a valid URL path' });
+        return true;
+      }
       const path = url.pathname;
       if (!UI_PATH.test(path)) return false;
       if (!hostAllowed(req, boundToLoopback)) {
@@ -550,6 +586,21 @@ export function createUi(context: UiContext): Ui {
       return true;
     },
   };
+}
+
+/**
+ * The request's URL, or undefined when it cannot be one or its path does not decode (bad %-encoding):
+ * every decodeURIComponent of a path segment afterwards then succeeds, since a literal "/" never sits
+ * inside an encoded UTF-8 sequence.
+ */
+export function parseRequestUrl(target: string | undefined): URL | undefined {
+  try {
+    const url = new URL(target ?? '/', 'http://localhost');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return undefined;
+  }
 }
 
 function pageSize(url: URL): number | undefined {
