@@ -218,7 +218,7 @@ export class Watcher {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 60_000;
     this.gracePeriodMs = options.gracePeriodMs ?? 30_000;
     this.job = options.job ?? { kind: 'default' };
-    this.workspaces = new Workspaces(layout);
+    this.workspaces = new Workspaces(layout, { warn: (message) => this.log.warn(message) });
     // Every git process in flight listens for the stop: hundreds at once is expected, not a leak.
     setMaxListeners(0, this.abort.signal);
     const auth: GitAuth = { token: options.token };
