@@ -555,7 +555,15 @@ export class Watcher {
     this.busy.add(slot);
     this.active.set(record.id, { handle: undefined });
     work
-      .catch((err: unknown) => this.log.error(`run ${record.id}: ${errorMessage(err)}`))
+      .catch((err: unknown) => {
+        const message = redact(errorMessage(err));
+        this.log.error(`run ${record.id}: ${message}`);
+        // A run that fails before its job starts fails for good: left queued it would fail again on
+        // every turn and after every restart.
+        const now = this.journal.get(record.id);
+        if (this.stopReason === undefined && now?.state === 'queued')
+          this.finish(now, { result: 'failed', detail: `git-watch could not start it: ${message}` });
+      })
       .finally(() => {
         this.active.delete(record.id);
         this.busy.delete(slot);
@@ -661,10 +669,13 @@ export class Watcher {
       else this.log.debug(message);
       return;
     }
-    // 2. The job. A template that fails fails this run, not the watcher.
-    const namespace = this.options.namespace ?? defaultNamespace(dir, record.url);
-    const job = this.jobSpec(record, attempt, namespace);
+    // 2. The job. A template that fails, or a commit whose files git-watch must refuse to read, fails
+    // this run, not the watcher.
+    let namespace = this.options.namespace;
+    let job: JobSpec;
     try {
+      namespace ??= defaultNamespace(dir, record.url);
+      job = this.jobSpec(record, attempt, namespace);
       const data = this.runner.templateData ? await this.runner.templateData(job) : undefined;
       const rendered = await renderJob(
         this.job,
