@@ -20,7 +20,7 @@ import { DuatError, errorMessage, UsageError } from '../core/errors.js';
 import { acquireFileLock } from '../core/lock.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { redact, registerSecret } from '../core/redact.js';
-import { type GitAuth, gitEnvFor } from './git-auth.js';
+import { credentialPlan, type GitAuth, gitEnvFor } from './git-auth.js';
 import { gitExec } from './git-exec.js';
 import { defaultNamespace, type JobSource, renderJob } from './job.js';
 import { defaultStateDir, ensureStateDir, RunJournal, type StateLayout } from './journal.js';
@@ -60,8 +60,12 @@ export interface WatchOptions {
   readonly maxJobs?: number;
   /** What each run executes. Default: the built-in test job. */
   readonly job?: JobSource;
-  /** Token for http(s) repositories. */
+  /** Token for https repositories (see git-auth.ts for where it goes). */
   readonly token?: string;
+  /** More hosts the token is for, besides github.com, GH_HOST and GITHUB_SERVER_URL's host. */
+  readonly tokenHosts?: readonly string[];
+  /** Let credentials go over plain http to a loopback host. */
+  readonly insecureHttpToken?: boolean;
   /** The namespace for every run (default: gw-VERSION from the commit's README). */
   readonly namespace?: string;
   readonly ignoreWarn?: boolean;
@@ -221,7 +225,11 @@ export class Watcher {
     this.workspaces = new Workspaces(layout, { warn: (message) => this.log.warn(message) });
     // Every git process in flight listens for the stop: hundreds at once is expected, not a leak.
     setMaxListeners(0, this.abort.signal);
-    const auth: GitAuth = { token: options.token };
+    const auth = authOf(options);
+    for (const spec of specs) {
+      const plan = credentialPlan(spec, auth, this.env);
+      if (!plan.send && plan.why) this.log.info(`${spec.display}: ${plan.why}`);
+    }
     const now = Date.now();
     this.repos = specs.map((spec) => ({
       spec,
@@ -253,6 +261,8 @@ export class Watcher {
   /** Checks the options, takes the state directory, and starts watching. */
   static async start(options: WatchOptions): Promise<Watcher> {
     const specs = parseSpecs(options.repositories, options.cwd ?? process.cwd());
+    // Credentials that may not go where they would: refused before anything starts.
+    for (const spec of specs) credentialPlan(spec, authOf(options), options.env ?? process.env);
     if (options.listen !== undefined && options.once) {
       throw new UsageError('--listen serves a long-running git-watch: it cannot be used with --once');
     }
@@ -965,6 +975,14 @@ export class Watcher {
     });
     this.log.info(`serving the status pages, /healthz, /metrics and /webhook on ${this.server.url}`);
   }
+}
+
+function authOf(options: WatchOptions): GitAuth {
+  return {
+    token: options.token,
+    tokenHosts: options.tokenHosts,
+    insecureHttpToken: options.insecureHttpToken,
+  };
 }
 
 function slotKey(url: string, branch: string): string {

@@ -47,8 +47,28 @@ export const spec: CommandSpec = {
       secret: true,
       envAliases: ['GH_TOKEN'],
       description:
-        'A token for https repositories, given to git in its environment (an Authorization header for that ' +
-        'repository only): never in a URL, an argument list, a log or the state files.',
+        'A token for https repositories on github.com, on the GitHub Enterprise host of GH_HOST or GITHUB_SERVER_URL, ' +
+        'and on the hosts of --token-hosts; never sent to another host nor over plain http. git gets it from a ' +
+        'credential helper only when the server asks (401): never in a URL, an argument list, a log or the state ' +
+        'files. Give it in the environment (GITHUB_TOKEN or GH_TOKEN): a flag, like a password in a URL, is ' +
+        'visible to other users of the machine (ps) until git-watch has read it and hidden it.',
+    },
+    {
+      name: 'token-hosts',
+      type: 'string',
+      placeholder: 'HOST[:PORT],...',
+      env: 'GIT_WATCH_TOKEN_HOSTS',
+      description:
+        'More hosts the --github-token is for (a GitLab or Gitea server, say), besides github.com and GH_HOST / ' +
+        "GITHUB_SERVER_URL's host. A host without a port means its https port.",
+    },
+    {
+      name: 'insecure-http-token',
+      type: 'boolean',
+      env: false,
+      description:
+        'Let the token, or credentials in a URL, go over plain http to a loopback host (127.0.0.1, [::1], ' +
+        'localhost): for a test server on this machine. Over http to any other host they are never sent.',
     },
     {
       name: 'job-template',
@@ -375,6 +395,14 @@ function uiTokenOf(args: ParsedArgs): string | undefined {
   return token;
 }
 
+/** `a, b,c` -> ['a', 'b', 'c']. */
+function listOf(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 function clock(): string {
   const now = new Date();
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -409,6 +437,8 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
     job,
     runner: kubernetes,
     token: args.flags['github-token'] as string | undefined,
+    tokenHosts: listOf(args.flags['token-hosts'] as string | undefined),
+    insecureHttpToken: args.flags['insecure-http-token'] === true,
     namespace: (args.flags.namespace as string | undefined) || undefined,
     ignoreWarn: args.flags['ignore-warn'] === true,
     ignoreAwsErrors: args.flags['ignore-aws-errors'] === true,

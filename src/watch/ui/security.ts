@@ -15,6 +15,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { hostName, isLoopbackAddress, isLoopbackHost } from '../../core/loopback.js';
+
+export { hostName, isLoopbackAddress, isLoopbackHost } from '../../core/loopback.js';
 
 /** The Content-Security-Policy of every page: our own script and stylesheet only, nothing inline. */
 export const CONTENT_SECURITY_POLICY = [
@@ -38,39 +41,6 @@ export function securityHeaders(): Record<string, string> {
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   };
-}
-
-/**
- * 127.0.0.0/8, ::1 in any spelling (`0:0:0:0:0:0:0:1`, `[::1]`), and IPv4-mapped loopback
- * (`::ffff:127.x.y.z`, also as WHATWG URL writes it: `::ffff:7f00:1`).
- */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.toLowerCase().replace(/^\[|\]$/g, '');
-  if (isIP(a) === 4) return a.startsWith('127.');
-  if (isIP(a) !== 6) return false;
-  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (mapped) return isIP(mapped[1] as string) === 4 && (mapped[1] as string).startsWith('127.');
-  // The URL parser writes every IPv6 address in its one canonical (shortest) form.
-  const canonical = new URL(`http://[${a}]/`).hostname.slice(1, -1);
-  return canonical === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(canonical);
-}
-
-/** The host name of a Host header value (`name:port`, `[v6]:port`), lower-cased. */
-export function hostName(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  const h = host.trim().toLowerCase();
-  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(h);
-  if (v6) return v6[1];
-  const match = /^([^:]+)(?::\d+)?$/.exec(h);
-  return match ? match[1] : undefined;
-}
-
-/** Host names that only ever mean this machine. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  const name = hostName(host);
-  if (name === undefined) return false;
-  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
 
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
