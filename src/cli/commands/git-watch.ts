@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { formatDuration, parsePositiveDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
+import { hideSecretsInArgv } from '../../core/hide-argv.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { DEFAULT_JOB_SUMMARY, type JobSource } from '../../watch/job.js';
 import { defaultStateDir } from '../../watch/journal.js';
@@ -648,6 +649,8 @@ async function runGc(args: ParsedArgs, io: CommandIO): Promise<number> {
 }
 
 export function run(args: ParsedArgs, io: CommandIO): number | Promise<number> {
+  // The flags' secrets are registered by now, and URL passwords need none: ps shows neither from here on.
+  hideSecretsInArgv();
   switch (args.positionals[0]) {
     case 'gc':
       return runGc(args, io);
