@@ -38,6 +38,7 @@ export const TOKEN_USERNAME = 'x-access-token';
  */
 const CREDENTIAL_HELPER =
   '!f() { test "$1" = get || return 0; p=; h=; ' +
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not a template
   'while IFS= read -r l; do case "$l" in protocol=*) p=${l#protocol=};; host=*) h=${l#host=};; esac; done; ' +
   'test -n "$DUAT_GIT_CREDENTIAL_FOR" && test "$p://$h" = "$DUAT_GIT_CREDENTIAL_FOR" || return 0; ' +
   `printf 'username=%s\\npassword=%s\\n' "$DUAT_GIT_USERNAME" "$DUAT_GIT_PASSWORD"; }; f`;
@@ -127,7 +128,6 @@ export function credentialPlan(
 }
 
 function checkCredential(value: string, what: string): void {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: git's credential protocol is line based
   if (/[\n\r\0]/.test(value))
     throw new UsageError(`the ${what} holds a line break or NUL, which git cannot take`, {
       hint: 'check the token or URL',

@@ -91,7 +91,7 @@ describe('git-watch tokens', { timeout: 120_000 }, () => {
   });
 
   it('never follow a redirect to another host', async (t) => {
-    const { base, server, url } = await privateRepo(t);
+    const { base, server } = await privateRepo(t);
     const redirector = await startGitHttpServer(join(base, 'none'), {
       redirectTo: `http://127.0.0.1:${server.port}`,
     });

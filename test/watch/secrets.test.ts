@@ -24,7 +24,9 @@ describe('git-watch secrets', { timeout: 120_000 }, () => {
     const state = join(base, 'state');
     // Whole, split across two writes with a pause between, and at the very end without a newline.
     const command =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions
       'echo "token: $SECRET"; printf "split: %s" "${SECRET%????????}"; sleep 0.3; ' +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions
       'echo "${SECRET#????????????????}."; echo "to stderr $SECRET" >&2; printf "%s" "$SECRET"';
     const watcher = await Watcher.start({
       repositories: [repo],
