@@ -769,6 +769,7 @@ export class Watcher {
       error: outcome.detail,
     });
     this.journal.put(done);
+    this.statusDirty = true; // status.json's time says the state directory is current as of a run's end
     this.metrics.runs.inc({ result: outcome.result });
     // A long-running watcher must not grow with every run: the summary keeps the latest.
     if (this.finished.length >= 1000) this.finished.shift();

@@ -229,7 +229,8 @@ export const spec: CommandSpec = {
       description:
         `With --listen: allow the status pages' actions ("poll now") from other machines to whoever signs in with ` +
         `this token (at least ${MIN_TOKEN_LENGTH} characters), or sends it as "Authorization: Bearer TOKEN". ` +
-        'Without it actions are allowed only from this machine and the pages are read-only elsewhere.',
+        'Without it actions are allowed only from this machine and the pages are read-only elsewhere. Ten wrong ' +
+        'tokens in a minute from one client block that client (429) for the minute; each is logged and counted.',
     },
     {
       name: 'webhook-secret',

@@ -32,27 +32,16 @@ import {
   statusOf,
   watcherStatus,
 } from '../status.js';
+import { Access } from './access.js';
 import { ASSETS } from './assets.js';
 import { shown } from './format.js';
 import { streamLog } from './live-log.js';
+import { type Counts, loginPage, messagePage, overviewPage, runPage, runsPage } from './pages.js';
 import {
-  type Counts,
-  loginPage,
-  messagePage,
-  overviewPage,
-  runPage,
-  runsPage,
-  type Viewer,
-} from './pages.js';
-import {
-  clientOf,
   hostAllowed,
-  isLocalRequest,
   isLoopbackAddress,
   isLoopbackHost,
   type Session,
-  Sessions,
-  SignInLimiter,
   sameOrigin,
   securityHeaders,
   setCookies,
@@ -67,8 +56,6 @@ const PAGE_LOG_TAIL = 512 * 1024;
 /** Log followers at once (each reads the log a few times a second). */
 const MAX_STREAMS = 64;
 const MAX_FORM_BYTES = 8 * 1024;
-/** Wrong UI tokens one client may try in a minute. */
-const SIGN_IN_LIMIT = 10;
 
 export interface UiOptions {
   readonly source: StatusSource;
@@ -182,6 +169,26 @@ function countsOf(source: StatusSource, runs: readonly RunRecord[]): Counts {
   };
 }
 
+/** Answers GET /assets/NAME from the built-in assets; false when there is no such asset. */
+function serveAsset(req: IncomingMessage, res: ServerResponse, name: string): boolean {
+  // Own names only: `__proto__`, `constructor` or `toString` are not assets.
+  const found = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+  if (!found) return false;
+  if (req.headers['if-none-match'] === found.etag) {
+    res.writeHead(304, { etag: found.etag });
+    res.end();
+    return true;
+  }
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'content-type': found.type,
+    etag: found.etag,
+    'cache-control': 'public, max-age=31536000, immutable',
+  });
+  res.end(found.body);
+  return true;
+}
+
 export function createUi(context: UiContext): Ui {
   const { source, log } = context;
   if (context.token !== undefined && context.token !== '' && context.token.length < MIN_TOKEN_LENGTH) {
@@ -189,82 +196,19 @@ export function createUi(context: UiContext): Ui {
       hint: 'make one with: openssl rand -hex 24',
     });
   }
-  const sessions = new Sessions(context.token);
-  const limiter = new SignInLimiter(SIGN_IN_LIMIT);
+  const access = new Access({
+    token: context.token,
+    log,
+    isLocal: context.isLocal,
+    wrongToken: context.wrongToken,
+  });
+  const { sessions } = access;
+  const viewerOf = (req: IncomingMessage, session: Session) => access.viewerOf(req, session);
+  const authorize = (req: IncomingMessage, session: Session, csrf: string | undefined) =>
+    access.authorize(req, session, csrf);
   // listenHost is an address as given to listen(): `::1`, not `[::1]`, so it is not a Host header value.
   const boundToLoopback = isLoopbackAddress(context.listenHost) || isLoopbackHost(context.listenHost);
-  const isLocal = context.isLocal ?? isLocalRequest;
-  /** Counts a wrong UI token against its client and logs it (never the token itself). */
-  const wrongToken = (req: IncomingMessage, via: 'login' | 'bearer') => {
-    const client = clientOf(req);
-    const failures = limiter.failed(client);
-    context.wrongToken?.(via);
-    const what = via === 'login' ? 'sign-in with a wrong UI token' : 'a wrong bearer token';
-    // One line per failure up to the limit, then one when a client is blocked: a flood cannot flood the log.
-    if (failures <= SIGN_IN_LIMIT) log.warn(`${what} from ${client} (${failures} in the last minute)`);
-  };
   let streams = 0;
-
-  const viewerOf = (req: IncomingMessage, session: Session): Viewer => {
-    const local = isLocal(req);
-    return {
-      csrf: session.csrf,
-      local,
-      signedIn: session.signedIn,
-      canAct: local || session.signedIn,
-      tokenRequired: sessions.tokenRequired,
-    };
-  };
-
-  /**
-   * May this request act? Origin first (a page of another origin is refused whatever it sends), then
-   * the session's CSRF token, then who it is: this machine, or signed in. A script with the token as a
-   * bearer needs neither cookie nor CSRF token (a page of another origin cannot send that header).
-   */
-  const authorize = (
-    req: IncomingMessage,
-    session: Session,
-    csrf: string | undefined,
-  ): { ok: true; via: string } | { ok: false; status: number; reason: string } => {
-    const origin = req.headers.origin;
-    const bearer = sessions.bearer(req);
-    if (bearer !== 'none' && limiter.blocked(clientOf(req)))
-      return {
-        ok: false,
-        status: 429,
-        reason: 'refused: too many wrong UI tokens from this address: wait a minute',
-      };
-    if (bearer === 'wrong') {
-      wrongToken(req, 'bearer');
-      return { ok: false, status: 401, reason: 'refused: that bearer token is not the UI token' };
-    }
-    if (bearer === 'valid') {
-      if (origin !== undefined && !sameOrigin(req))
-        return { ok: false, status: 403, reason: 'refused: the request comes from another origin' };
-      return { ok: true, via: 'token' };
-    }
-    if (!sameOrigin(req))
-      return {
-        ok: false,
-        status: 403,
-        reason: 'refused: the request does not come from this page (its Origin is not this server)',
-      };
-    if (!sessions.csrfValid(session, csrf))
-      return {
-        ok: false,
-        status: 403,
-        reason: 'refused: missing or wrong CSRF token (reload the page and try again)',
-      };
-    if (isLocal(req)) return { ok: true, via: 'this machine' };
-    if (session.signedIn) return { ok: true, via: 'signed in' };
-    return {
-      ok: false,
-      status: 403,
-      reason: sessions.tokenRequired
-        ? 'refused: actions from another machine need signing in with the UI token'
-        : 'refused: actions are allowed only from this machine (start git-watch with --ui-token to allow them elsewhere)',
-    };
-  };
 
   const pollNow = (req: IncomingMessage, key: string, via: string): RepoStatus | undefined => {
     const repo = KEY.test(key) ? findRepository(source, key) : undefined;
@@ -384,19 +328,11 @@ export function createUi(context: UiContext): Ui {
     return form;
   };
 
-  const logRefusal = (req: IncomingMessage, verdict: { status: number; reason: string }) => {
-    // Wrong tokens (401) and blocked clients (429) are counted and logged by wrongToken, at a bounded rate.
-    if (verdict.status === 401 || verdict.status === 429) return;
-    log.warn(
-      `poll now refused (${req.socket.remoteAddress ?? 'unknown'}, origin ${req.headers.origin ?? 'none'}): ${verdict.reason}`,
-    );
-  };
-
   const pollForm = async (req: IncomingMessage, res: ServerResponse, key: string, session: Session) => {
     await formAction(req, res, (form) => {
       const verdict = authorize(req, session, form.get('csrf') ?? undefined);
       if (!verdict.ok) {
-        logRefusal(req, verdict);
+        access.logRefusal(req, verdict);
         sendHtml(
           res,
           verdict.status,
@@ -429,12 +365,12 @@ export function createUi(context: UiContext): Ui {
         sendHtml(res, 403, loginPage(viewer, 'Refused: reload the page and try again.'), session);
         return;
       }
-      if (limiter.blocked(clientOf(req))) {
+      if (access.blocked(req)) {
         sendHtml(res, 429, loginPage(viewer, 'Too many failed tries: wait a minute.'), session);
         return;
       }
       if (!sessions.tokenMatches(form.get('token') ?? undefined)) {
-        wrongToken(req, 'login');
+        access.wrongToken(req, 'login');
         sendHtml(res, 403, loginPage(viewer, 'That is not the token.'), session);
         return;
       }
@@ -455,25 +391,6 @@ export function createUi(context: UiContext): Ui {
       }
       redirect(res, '/', [sessions.signOutCookie(req)]);
     });
-  };
-
-  const assets = (req: IncomingMessage, res: ServerResponse, name: string) => {
-    // Own names only: `__proto__`, `constructor` or `toString` are not assets.
-    const found = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-    if (!found) return false;
-    if (req.headers['if-none-match'] === found.etag) {
-      res.writeHead(304, { etag: found.etag });
-      res.end();
-      return true;
-    }
-    res.writeHead(200, {
-      ...securityHeaders(),
-      'content-type': found.type,
-      etag: found.etag,
-      'cache-control': 'public, max-age=31536000, immutable',
-    });
-    res.end(found.body);
-    return true;
   };
 
   // ---- the JSON API -----------------------------------------------------------------------------
@@ -497,7 +414,7 @@ export function createUi(context: UiContext): Ui {
       const header = req.headers['x-csrf-token'];
       const verdict = authorize(req, session, typeof header === 'string' ? header : undefined);
       if (!verdict.ok) {
-        logRefusal(req, verdict);
+        access.logRefusal(req, verdict);
         return sendJson(res, verdict.status, { error: verdict.reason });
       }
       const repo = pollNow(req, decodeURIComponent(poll[1] as string), verdict.via);
@@ -551,7 +468,7 @@ export function createUi(context: UiContext): Ui {
         return true;
       }
       if (path.startsWith('/assets/') && get) {
-        if (assets(req, res, path.slice('/assets/'.length))) return true;
+        if (serveAsset(req, res, path.slice('/assets/'.length))) return true;
       }
       if (path === '/favicon.ico' && get) {
         redirect(res, '/assets/icon.svg');
