@@ -9,7 +9,7 @@
  * ref that GitHub publishes (refs/pull/*), which a job never needs.
  *
  * Any number of runs (two branches of one repository, say) may need one mirror at once: everything that
- * changes a mirror (clone, check, fetch) runs one at a time per mirror, and a clone goes into a
+ * changes a mirror (clone, check, fetch, worktree add and prune) runs one at a time per mirror, and a clone goes into a
  * directory of its own (mkdtemp) that is renamed into place whole, so a mirror is complete or absent.
  * A mirror is checked before its first use by this process and after a failed fetch (HEAD, refs and
  * the objects they name must all be there); a broken one is moved aside and cloned again.
@@ -172,25 +172,25 @@ export class Workspaces {
     signal?: AbortSignal,
   ): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
+    // In the mirror's queue: a `worktree prune` of another run's end must not run while git makes this one.
     // --force twice: a worktree entry that a crash left behind (missing, even locked while git made it) is replaced.
-    await gitExec(
-      ['--git-dir', mirror, 'worktree', 'add', '--detach', '--force', '--force', '--quiet', dir, commit],
-      {
-        env,
-        timeoutMs: LOCAL_TIMEOUT_MS,
-        signal,
-      },
+    await this.exclusive(mirror, () =>
+      gitExec(
+        ['--git-dir', mirror, 'worktree', 'add', '--detach', '--force', '--force', '--quiet', dir, commit],
+        { env, timeoutMs: LOCAL_TIMEOUT_MS, signal },
+      ),
     );
   }
 
   /** Removes a workspace and its worktree entry in the mirror. */
   async remove(mirror: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
-    if (existsSync(mirror)) {
-      await gitExec(['--git-dir', mirror, 'worktree', 'prune'], { env, timeoutMs: LOCAL_TIMEOUT_MS }).catch(
-        () => {},
-      );
-    }
+    await this.exclusive(mirror, async () => {
+      if (existsSync(mirror))
+        await gitExec(['--git-dir', mirror, 'worktree', 'prune'], { env, timeoutMs: LOCAL_TIMEOUT_MS }).catch(
+          () => {},
+        );
+    });
   }
 
   private async hasCommit(mirror: string, commit: string, env: NodeJS.ProcessEnv): Promise<boolean> {

@@ -26,22 +26,27 @@ const FOLLOW_INTERVAL_MS = 200;
 /** After asking a job to stop (SIGTERM), how long before it is killed. */
 const KILL_AFTER_MS = 5_000;
 
-// $1 run dir, $2 attempt, $3 workspace, $4 log, $5 node, $6 the log mask's script, then the command.
-// The job's output reaches its log through the mask (see LOG_MASK), over a FIFO: the wrapper waits for
-// the job, then at most 5 s for the mask to write the last of it (a process the job left running in the
-// background may hold the FIFO open for ever; the mask then goes on without holding up the run). The
-// mask reads the secrets from fd 3; the job gets neither fd 3 nor the secrets, and the mask outlives a
-// watcher killed with kill -9.
+// $1 run dir, $2 attempt, $3 workspace, $4 log, $5 node, $6 the log mask's script ('' when there is no
+// secret to mask), then the command. With secrets the job's output reaches its log through the mask
+// (see LOG_MASK), over a FIFO: the wrapper waits for the job, then for the mask to write the last of it
+// but at most 5 s (a process the job left running in the background may hold the FIFO open for ever;
+// the mask then goes on without holding up the run). The mask reads the secrets from fd 3; the job gets
+// neither fd 3 nor the secrets, and the mask outlives a watcher killed with kill -9.
 const WRAPPER = `dir=$1; n=$2; work=$3; log=$4; node=$5; mask=$6; shift 6
 set -C
 if ! { echo $$ > "$dir/attempt-$n.pid"; } 2>/dev/null; then exit ${CLAIMED_ELSEWHERE}; fi
 set +C
 fifo="$dir/attempt-$n.out"
-if cd "$work" 2>>"$log" && rm -f "$fifo" && mkfifo -m 600 "$fifo" 2>>"$log"; then
+if ! cd "$work" 2>>"$log"; then code=126
+elif [ -z "$mask" ]; then
+  exec 3<&-
+  "$@" </dev/null >>"$log" 2>&1; code=$?
+elif rm -f "$fifo" && mkfifo -m 600 "$fifo" 2>>"$log"; then
   "$node" -e "$mask" <"$fifo" >>"$log" 2>&1 & m=$!
   exec 3<&-
   "$@" </dev/null >"$fifo" 2>&1; code=$?
-  i=0; while kill -0 "$m" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+  trap : USR1; (sleep 5; kill -USR1 $$ 2>/dev/null) & t=$!
+  wait "$m"; kill "$t" 2>/dev/null; trap - USR1
   rm -f "$fifo"
 else code=126; fi
 echo "$code" > "$dir/attempt-$n.exit.tmp" && mv -f "$dir/attempt-$n.exit.tmp" "$dir/attempt-$n.exit"
@@ -270,6 +275,7 @@ export class LocalRunner implements Runner {
       handle.finish({ result: 'failed', detail: `cannot prepare the job: ${errorMessage(err)}` });
       return handle;
     }
+    const secrets = knownSecrets();
     const child = spawn(
       'sh',
       [
@@ -281,7 +287,7 @@ export class LocalRunner implements Runner {
         job.dir,
         job.logPath,
         process.execPath,
-        LOG_MASK,
+        secrets.length > 0 ? LOG_MASK : '',
         ...command,
       ],
       {
@@ -293,7 +299,7 @@ export class LocalRunner implements Runner {
     // The secrets to mask, through a pipe that only the mask reads: never argv or an environment.
     const secretsPipe = child.stdio[3] as Writable | null;
     secretsPipe?.on('error', () => {}); // a job that never started
-    secretsPipe?.end(JSON.stringify(knownSecrets()));
+    secretsPipe?.end(JSON.stringify(secrets));
     child.on('spawn', () => handle.running(child.pid as number, `pid ${child.pid}`));
     child.on('error', (err) =>
       handle.finish({ result: 'failed', detail: `cannot start the job: ${errorMessage(err)}` }),
