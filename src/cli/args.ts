@@ -207,6 +207,9 @@ export function parseArgs(
     sources[flag.name] = 'argv';
   }
   for (const flag of allFlags(spec)) {
+    // Secrets from argv are masked in logs as those from the environment are (they were not).
+    if (flag.secret && sources[flag.name] === 'argv' && typeof flags[flag.name] === 'string')
+      registerSecret(flags[flag.name] as string);
     if (sources[flag.name] === 'argv') continue;
     const names = [envNameOf(flag), ...(flag.envAliases ?? [])].filter((n): n is string => n !== undefined);
     const envName = names.find((n) => env[n] !== undefined && env[n] !== '');

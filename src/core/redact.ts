@@ -9,6 +9,11 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
+/** Every registered secret, longest first (for masking that happens in another process: job logs). */
+export function knownSecrets(): string[] {
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
 /** Replaces every registered secret and any URL credentials in `text` with `***`. */
 export function redact(text: string): string {
   let out = text;

@@ -13,7 +13,11 @@ export interface GitExecOptions {
   /** Kill git after this long (ms). */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Stop git when it prints more than this (bytes; default 64 MiB): a hostile remote cannot fill memory. */
+  maxOutputBytes?: number;
 }
+
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** git's complaint: from its last `fatal:`/`error:` line to the end, on one line. */
 function complaintOf(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
@@ -36,19 +40,44 @@ function complaintOf(stderr: string, code: number | null, signal: NodeJS.Signals
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
 
-/** Runs git and resolves with its stdout; rejects with a one-line DuatError. */
+/** The git subcommand of an argument list (`fetch` in `-c a=b --git-dir M fetch ...`), for messages. */
+function commandName(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '-c' || arg === '-C' || arg === '--git-dir' || arg === '--work-tree') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return args[0] ?? 'git';
+}
+
+/**
+ * Runs git and resolves with its stdout; rejects with a one-line DuatError. git runs in its own process
+ * group, and a timeout or an abort kills the whole group (git's helpers, index-pack, remote-https, too)
+ * and settles only once git has exited: when this rejects, nothing of that git is still writing.
+ */
 export function gitExec(args: readonly string[], options: GitExecOptions): Promise<string> {
+  const name = commandName(args);
   return new Promise((resolvePromise, reject) => {
+    if (options.signal?.aborted) {
+      reject(new DuatError(`git ${name} was stopped`));
+      return;
+    }
     const child = spawn('git', args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      signal: options.signal,
+      detached: true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let errBytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    let outBytes = 0;
+    const maxOut = options.maxOutputBytes ?? MAX_OUTPUT_BYTES;
+    child.stdout.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOut) killGroup('too much');
+      else out.push(chunk);
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       // Only the end of stderr matters for the message; keep it bounded.
       if (errBytes < 64 * 1024) {
@@ -56,36 +85,53 @@ export function gitExec(args: readonly string[], options: GitExecOptions): Promi
         errBytes += chunk.length;
       }
     });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeoutMs);
-    child.on('error', (error: NodeJS.ErrnoException) => {
+    let stopped: 'timeout' | 'abort' | 'too much' | undefined;
+    const killGroup = (why: 'timeout' | 'abort' | 'too much') => {
+      stopped ??= why;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => killGroup('timeout'), options.timeoutMs);
+    const onAbort = () => killGroup('abort');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settled();
       if (error.code === 'ENOENT')
         reject(new DuatError('git is not installed (or not on PATH)', { hint: 'install git' }));
-      else if (error.name === 'AbortError')
-        reject(new DuatError(`git ${args[0]} was stopped`, { cause: error }));
-      else reject(new DuatError(`git ${args[0]} failed: ${redact(error.message)}`, { cause: error }));
+      else reject(new DuatError(`git ${name} failed: ${redact(error.message)}`, { cause: error }));
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
+      settled();
+      if (code === 0 && stopped === undefined) {
         resolvePromise(Buffer.concat(out).toString('utf8'));
         return;
       }
-      if (timedOut) {
+      if (stopped === 'abort') {
+        reject(new DuatError(`git ${name} was stopped`));
+        return;
+      }
+      if (stopped === 'too much') {
+        reject(new DuatError(`git ${name} printed more than ${maxOut} bytes and was stopped`));
+        return;
+      }
+      if (stopped === 'timeout') {
         reject(
           new DuatError(
-            `git ${args[0]} took longer than ${Math.round(options.timeoutMs / 1000)}s and was stopped`,
+            `git ${name} took longer than ${Math.round(options.timeoutMs / 1000)}s and was stopped`,
           ),
         );
         return;
       }
       reject(
         new DuatError(
-          `git ${args[0]} failed: ${redact(complaintOf(Buffer.concat(err).toString('utf8'), code, signal))}`,
+          `git ${name} failed: ${redact(complaintOf(Buffer.concat(err).toString('utf8'), code, signal))}`,
         ),
       );
     });

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { DuatError, describeFsError, errorMessage } from '../core/errors.js';
 import { repositoryName } from '../git/remote-url.js';
 import { readVersion } from '../version/version-file.js';
+import { checkCheckoutFiles, confinedPath } from './checkout-file.js';
 import { namespaceFor } from './namespace.js';
 
 export type JobSource =
@@ -68,16 +69,24 @@ export const DEFAULT_JOB_SUMMARY =
   'without a package-lock.json) then "npm test"; else "go test ./..." when there is a go.mod; else "cargo ' +
   'test" when there is a Cargo.toml; else it prints that no test entry was found and succeeds.';
 
+/** The files of the commit that hold its version (.duat.version, the default namespace). */
+export const VERSION_FILE_NAMES = ['README.md', 'README.adoc'] as const;
+
 /**
  * The run's namespace: `gw-` + the version in the workspace's README.md (or README.adoc), else the
- * repository's name.
+ * repository's name. A version file that leads out of the checkout, is no regular file or is too large
+ * throws an UntrustedFileError (the run fails); one without a version gives the repository's name.
  */
 export function defaultNamespace(dir: string, url: string): string {
+  const files = VERSION_FILE_NAMES.map((name) => confinedPath(dir, name)).filter(
+    (path): path is string => path !== undefined,
+  );
   try {
-    return namespaceFor(readVersion([join(dir, 'README.md'), join(dir, 'README.adoc')]).version);
+    if (files.length > 0) return namespaceFor(readVersion(files).version);
   } catch {
-    return namespaceFor(repositoryName(url) ?? 'repository');
+    // no version in it: the repository's name
   }
+  return namespaceFor(repositoryName(url) ?? 'repository');
 }
 
 /** The script for one run. Template errors are DuatErrors with Go's `template: NAME:LINE:COL: ...`. */
@@ -88,6 +97,8 @@ export async function renderJob(
 ): Promise<RenderedJob> {
   if (source.kind === 'command') return { script: `${source.command}\n`, warnings: [] };
   if (source.kind === 'default') return { script: DEFAULT_JOB_SCRIPT, warnings: [] };
+  // The template may read the commit's version file (.duat.version): only a confined, bounded one.
+  checkCheckoutFiles(values.Dir, VERSION_FILE_NAMES);
   let text: string;
   try {
     text = readFileSync(source.path, 'utf8');
@@ -108,7 +119,7 @@ export async function renderJob(
       gitDir: values.Dir,
       module: values.Dir,
       // Only the watched commit's own files: never the watcher's working directory.
-      versionFile: [join(values.Dir, 'README.md'), join(values.Dir, 'README.adoc')],
+      versionFile: VERSION_FILE_NAMES.map((name) => join(values.Dir, name)),
       optionalVersion: true,
       env: options.env,
       ignoreAwsErrors: options.ignoreAwsErrors === true,

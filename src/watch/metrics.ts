@@ -125,6 +125,11 @@ export class WatchMetrics {
     'Webhook deliveries received, by outcome.',
     [{ outcome: 'accepted' }, { outcome: 'ignored' }, { outcome: 'refused' }],
   );
+  readonly wrongUiTokens = new Counter(
+    'duat_git_watch_ui_wrong_tokens_total',
+    'Wrong UI tokens sent to the status pages (sign-in form or bearer), by how.',
+    [{ via: 'login' }, { via: 'bearer' }],
+  );
   private readonly gauges: Gauge[];
 
   constructor(readings: {
@@ -153,6 +158,7 @@ export class WatchMetrics {
       this.runs,
       this.commitToStart,
       this.webhooks,
+      this.wrongUiTokens,
       ...this.gauges,
     ];
     return `${metrics.map((m) => m.render()).join('\n')}\n`;

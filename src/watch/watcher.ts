@@ -20,7 +20,7 @@ import { DuatError, errorMessage, UsageError } from '../core/errors.js';
 import { acquireFileLock } from '../core/lock.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { redact, registerSecret } from '../core/redact.js';
-import { type GitAuth, gitEnvFor } from './git-auth.js';
+import { credentialPlan, type GitAuth, gitEnvFor } from './git-auth.js';
 import { gitExec } from './git-exec.js';
 import { defaultNamespace, type JobSource, renderJob } from './job.js';
 import { defaultStateDir, ensureStateDir, RunJournal, type StateLayout } from './journal.js';
@@ -60,8 +60,12 @@ export interface WatchOptions {
   readonly maxJobs?: number;
   /** What each run executes. Default: the built-in test job. */
   readonly job?: JobSource;
-  /** Token for http(s) repositories. */
+  /** Token for https repositories (see git-auth.ts for where it goes). */
   readonly token?: string;
+  /** More hosts the token is for, besides github.com, GH_HOST and GITHUB_SERVER_URL's host. */
+  readonly tokenHosts?: readonly string[];
+  /** Let credentials go over plain http to a loopback host. */
+  readonly insecureHttpToken?: boolean;
   /** The namespace for every run (default: gw-VERSION from the commit's README). */
   readonly namespace?: string;
   readonly ignoreWarn?: boolean;
@@ -218,10 +222,14 @@ export class Watcher {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 60_000;
     this.gracePeriodMs = options.gracePeriodMs ?? 30_000;
     this.job = options.job ?? { kind: 'default' };
-    this.workspaces = new Workspaces(layout);
+    this.workspaces = new Workspaces(layout, { warn: (message) => this.log.warn(message) });
     // Every git process in flight listens for the stop: hundreds at once is expected, not a leak.
     setMaxListeners(0, this.abort.signal);
-    const auth: GitAuth = { token: options.token };
+    const auth = authOf(options);
+    for (const spec of specs) {
+      const plan = credentialPlan(spec, auth, this.env);
+      if (!plan.send && plan.why) this.log.info(`${spec.display}: ${plan.why}`);
+    }
     const now = Date.now();
     this.repos = specs.map((spec) => ({
       spec,
@@ -253,6 +261,8 @@ export class Watcher {
   /** Checks the options, takes the state directory, and starts watching. */
   static async start(options: WatchOptions): Promise<Watcher> {
     const specs = parseSpecs(options.repositories, options.cwd ?? process.cwd());
+    // Credentials that may not go where they would: refused before anything starts.
+    for (const spec of specs) credentialPlan(spec, authOf(options), options.env ?? process.env);
     if (options.listen !== undefined && options.once) {
       throw new UsageError('--listen serves a long-running git-watch: it cannot be used with --once');
     }
@@ -555,7 +565,15 @@ export class Watcher {
     this.busy.add(slot);
     this.active.set(record.id, { handle: undefined });
     work
-      .catch((err: unknown) => this.log.error(`run ${record.id}: ${errorMessage(err)}`))
+      .catch((err: unknown) => {
+        const message = redact(errorMessage(err));
+        this.log.error(`run ${record.id}: ${message}`);
+        // A run that fails before its job starts fails for good: left queued it would fail again on
+        // every turn and after every restart.
+        const now = this.journal.get(record.id);
+        if (this.stopReason === undefined && now?.state === 'queued')
+          this.finish(now, { result: 'failed', detail: `git-watch could not start it: ${message}` });
+      })
       .finally(() => {
         this.active.delete(record.id);
         this.busy.delete(slot);
@@ -661,10 +679,13 @@ export class Watcher {
       else this.log.debug(message);
       return;
     }
-    // 2. The job. A template that fails fails this run, not the watcher.
-    const namespace = this.options.namespace ?? defaultNamespace(dir, record.url);
-    const job = this.jobSpec(record, attempt, namespace);
+    // 2. The job. A template that fails, or a commit whose files git-watch must refuse to read, fails
+    // this run, not the watcher.
+    let namespace = this.options.namespace;
+    let job: JobSpec;
     try {
+      namespace ??= defaultNamespace(dir, record.url);
+      job = this.jobSpec(record, attempt, namespace);
       const data = this.runner.templateData ? await this.runner.templateData(job) : undefined;
       const rendered = await renderJob(
         this.job,
@@ -748,6 +769,7 @@ export class Watcher {
       error: outcome.detail,
     });
     this.journal.put(done);
+    this.statusDirty = true; // status.json's time says the state directory is current as of a run's end
     this.metrics.runs.inc({ result: outcome.result });
     // A long-running watcher must not grow with every run: the summary keeps the latest.
     if (this.finished.length >= 1000) this.finished.shift();
@@ -949,10 +971,19 @@ export class Watcher {
         source: this.statusSource(),
         pollNow: (display) => this.pollNow(display),
         token: this.options.uiToken,
+        wrongToken: (via) => this.metrics.wrongUiTokens.inc({ via }),
       },
     });
     this.log.info(`serving the status pages, /healthz, /metrics and /webhook on ${this.server.url}`);
   }
+}
+
+function authOf(options: WatchOptions): GitAuth {
+  return {
+    token: options.token,
+    tokenHosts: options.tokenHosts,
+    insecureHttpToken: options.insecureHttpToken,
+  };
 }
 
 function slotKey(url: string, branch: string): string {

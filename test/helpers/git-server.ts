@@ -104,12 +104,16 @@ export interface GitHttpServer {
   url(name: string): string;
   /** The Authorization headers received, in order (to prove a token was sent, and how). */
   readonly authorizations: string[];
+  /** Every request, in order: its path, its Authorization header (if any) and the status answered. */
+  readonly requests: { path: string; authorization: string | undefined; status?: number }[];
   stop(): Promise<void>;
 }
 
 export interface GitHttpOptions {
   /** Require basic auth with this password (any user name). */
   password?: string;
+  /** Answer every request with a redirect to this base URL instead (same path). */
+  redirectTo?: string;
 }
 
 function parseCgiHeaders(head: string): { status: number; headers: Record<string, string> } {
@@ -178,9 +182,20 @@ export async function startGitHttpServer(
 ): Promise<GitHttpServer> {
   mkdirSync(baseDir, { recursive: true });
   const authorizations: string[] = [];
+  const requests: GitHttpServer['requests'] = [];
   const server = createHttpServer((req, res) => {
     const auth = req.headers.authorization;
     if (auth) authorizations.push(auth);
+    const record: GitHttpServer['requests'][number] = { path: req.url ?? '/', authorization: auth };
+    requests.push(record);
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
+    if (options.redirectTo !== undefined) {
+      res.writeHead(302, { location: `${options.redirectTo}${req.url ?? '/'}` });
+      res.end();
+      return;
+    }
     let user = '';
     if (options.password !== undefined) {
       const match = /^Basic\s+(.+)$/i.exec(auth ?? '');
@@ -201,6 +216,7 @@ export async function startGitHttpServer(
     port,
     url: (name) => `http://127.0.0.1:${port}/${name}`,
     authorizations,
+    requests,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -192,7 +192,17 @@ data:
         // In the background: the git server answers from this process, which must not block on the CLI.
         const watcher = gitWatchStart(
           fx,
-          ['--once', '-debug', '--job-template', template, http.url('private.git')],
+          [
+            '--once',
+            '-debug',
+            // A test server on plain http: the token goes to it only when named and allowed.
+            '--token-hosts',
+            new URL(http.url('x')).host,
+            '--insecure-http-token',
+            '--job-template',
+            template,
+            http.url('private.git'),
+          ],
           state,
           {
             GITHUB_TOKEN: 's3cr3t-token',

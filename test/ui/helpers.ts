@@ -44,6 +44,11 @@ export async function startUiWatch(
   prepare: (repo: DaemonRepo) => void = () => {},
   repositories: (repo: DaemonRepo) => string[] = (repo) => [repo.url],
 ): Promise<UiWatch> {
+  // Registered before daemonRepo's temporary directory: after-hooks run in the order they were added,
+  // and the watcher (and every git process it has going in its mirrors) must end before its state
+  // directory is removed, or the removal races a git still writing (ENOTEMPTY).
+  let started: Watcher | undefined;
+  t.after(() => started?.stop());
   const repo = await daemonRepo(t);
   prepare(repo);
   const log = captureLog();
@@ -58,7 +63,7 @@ export async function startUiWatch(
     log: log.log,
     ...options,
   });
-  t.after(() => watcher.stop());
+  started = watcher;
   return { ...repo, watcher, base: watcher.url as string, log };
 }
 
@@ -163,7 +168,7 @@ export function request(
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
-        host: url.hostname,
+        host: url.hostname.replace(/^\[|\]$/g, ''), // [::1] -> ::1
         port: url.port,
         path: `${url.pathname}${url.search}`,
         method: options.method ?? 'GET',

@@ -216,6 +216,8 @@ describe('git-watch scenarios', () => {
       repositories: [server.url('private.git')],
       stateDir: state,
       token,
+      tokenHosts: [new URL(server.url('x')).host],
+      insecureHttpToken: true,
       job: { kind: 'command', command: `echo "$DUAT_COMMIT $DUAT_URL" >> ${out}` },
       env: watchEnv(spy),
       log,
@@ -225,6 +227,7 @@ describe('git-watch scenarios', () => {
     const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
     assert.ok(server.authorizations.length >= 2, 'ls-remote and the clone authenticated');
     assert.ok(server.authorizations.every((h) => h === `Basic ${basic}`));
+    assert.equal(server.requests[0]?.authorization, undefined, 'only once the server asked (401)');
     const argv = readFileSync(argvLog, 'utf8');
     assert.match(argv, /^ls-remote --symref http:\/\/127\.0\.0\.1:\d+\/private\.git HEAD$/m);
     for (const secret of [token, basic]) {
@@ -240,6 +243,7 @@ describe('git-watch scenarios', () => {
     const second = await pollOnce({
       repositories: [inUrl],
       stateDir: state2,
+      insecureHttpToken: true,
       job: { kind: 'command', command: 'true' },
       env: watchEnv(spy),
       log,

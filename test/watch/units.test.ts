@@ -124,28 +124,34 @@ describe('repository arguments', () => {
     assert.deepEqual(spec.credentials, { username: 'bot', password: 'tok-3f9a7c21' });
     assert.equal(redact('token tok-3f9a7c21 leaked'), 'token *** leaked');
     const env = gitEnvFor(spec, {}, {});
-    assert.equal(env.GIT_CONFIG_COUNT, '1');
-    assert.equal(env.GIT_CONFIG_KEY_0, 'http.https://git.example.com/o/r.git.extraHeader');
-    assert.equal(
-      env.GIT_CONFIG_VALUE_0,
-      `Authorization: Basic ${Buffer.from('bot:tok-3f9a7c21').toString('base64')}`,
-    );
+    // A credential helper that answers for https://git.example.com only, the secret in git's environment.
+    assert.equal(env.GIT_CONFIG_COUNT, '2');
+    assert.equal(env.GIT_CONFIG_KEY_0, 'credential.helper');
+    assert.equal(env.GIT_CONFIG_VALUE_0, '');
+    assert.match(env.GIT_CONFIG_VALUE_1 ?? '', /^!f\(\) \{ test "\$1" = get/);
+    assert.doesNotMatch(env.GIT_CONFIG_VALUE_1 ?? '', /tok-3f9a7c21/);
+    assert.equal(env.DUAT_GIT_CREDENTIAL_FOR, 'https://git.example.com');
+    assert.equal(env.DUAT_GIT_USERNAME, 'bot');
+    assert.equal(env.DUAT_GIT_PASSWORD, 'tok-3f9a7c21');
     assert.equal(env.GIT_TERMINAL_PROMPT, '0');
   });
 
-  it('gives a token to http(s) repositories only, after config entries already in the environment', () => {
+  it('gives a token to https repositories of its hosts only, after config entries already in the environment', () => {
     const https = parseRepoSpec('https://github.com/o/r.git');
     const env = gitEnvFor(
       https,
       { token: 'ghp_abcdef123456' },
       { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'a.b', GIT_CONFIG_VALUE_0: 'c' },
     );
-    assert.equal(env.GIT_CONFIG_COUNT, '2');
-    assert.equal(env.GIT_CONFIG_KEY_1, 'http.https://github.com/o/r.git.extraHeader');
-    assert.equal(
-      env.GIT_CONFIG_VALUE_1,
-      `Authorization: Basic ${Buffer.from('x-access-token:ghp_abcdef123456').toString('base64')}`,
-    );
+    assert.equal(env.GIT_CONFIG_COUNT, '3');
+    assert.equal(env.GIT_CONFIG_KEY_1, 'credential.helper');
+    assert.equal(env.DUAT_GIT_PASSWORD, 'ghp_abcdef123456');
+    assert.equal(env.DUAT_GIT_USERNAME, 'x-access-token');
+    const other = gitEnvFor(parseRepoSpec('https://gitlab.com/o/r.git'), { token: 'ghp_abcdef123456' }, {});
+    assert.equal(other.GIT_CONFIG_COUNT, undefined);
+    assert.equal(other.DUAT_GIT_PASSWORD, undefined);
+    const inherited = gitEnvFor(parseRepoSpec('https://gitlab.com/o/r.git'), {}, { DUAT_GIT_PASSWORD: 'x' });
+    assert.equal(inherited.DUAT_GIT_PASSWORD, undefined, 'never inherited');
     const ssh = gitEnvFor(parseRepoSpec('git@github.com:o/r.git'), { token: 'ghp_abcdef123456' }, {});
     assert.equal(ssh.GIT_CONFIG_COUNT, undefined);
     assert.equal(ssh.GIT_SSH_COMMAND, 'ssh -o BatchMode=yes');

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { formatDuration, parsePositiveDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
+import { hideSecretsInArgv } from '../../core/hide-argv.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { DEFAULT_JOB_SUMMARY, type JobSource } from '../../watch/job.js';
 import { defaultStateDir } from '../../watch/journal.js';
@@ -47,8 +48,28 @@ export const spec: CommandSpec = {
       secret: true,
       envAliases: ['GH_TOKEN'],
       description:
-        'A token for https repositories, given to git in its environment (an Authorization header for that ' +
-        'repository only): never in a URL, an argument list, a log or the state files.',
+        'A token for https repositories on github.com, on the GitHub Enterprise host of GH_HOST or GITHUB_SERVER_URL, ' +
+        'and on the hosts of --token-hosts; never sent to another host nor over plain http. git gets it from a ' +
+        'credential helper only when the server asks (401): never in a URL, an argument list, a log or the state ' +
+        'files. Give it in the environment (GITHUB_TOKEN or GH_TOKEN): a flag, like a password in a URL, is ' +
+        'visible to other users of the machine (ps) until git-watch has read it and hidden it.',
+    },
+    {
+      name: 'token-hosts',
+      type: 'string',
+      placeholder: 'HOST[:PORT],...',
+      env: 'GIT_WATCH_TOKEN_HOSTS',
+      description:
+        'More hosts the --github-token is for (a GitLab or Gitea server, say), besides github.com and GH_HOST / ' +
+        "GITHUB_SERVER_URL's host. A host without a port means its https port.",
+    },
+    {
+      name: 'insecure-http-token',
+      type: 'boolean',
+      env: false,
+      description:
+        'Let the token, or credentials in a URL, go over plain http to a loopback host (127.0.0.1, [::1], ' +
+        'localhost): for a test server on this machine. Over http to any other host they are never sent.',
     },
     {
       name: 'job-template',
@@ -208,7 +229,8 @@ export const spec: CommandSpec = {
       description:
         `With --listen: allow the status pages' actions ("poll now") from other machines to whoever signs in with ` +
         `this token (at least ${MIN_TOKEN_LENGTH} characters), or sends it as "Authorization: Bearer TOKEN". ` +
-        'Without it actions are allowed only from this machine and the pages are read-only elsewhere.',
+        'Without it actions are allowed only from this machine and the pages are read-only elsewhere. Ten wrong ' +
+        'tokens in a minute from one client block that client (429) for the minute; each is logged and counted.',
     },
     {
       name: 'webhook-secret',
@@ -375,6 +397,14 @@ function uiTokenOf(args: ParsedArgs): string | undefined {
   return token;
 }
 
+/** `a, b,c` -> ['a', 'b', 'c']. */
+function listOf(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 function clock(): string {
   const now = new Date();
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -409,6 +439,8 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
     job,
     runner: kubernetes,
     token: args.flags['github-token'] as string | undefined,
+    tokenHosts: listOf(args.flags['token-hosts'] as string | undefined),
+    insecureHttpToken: args.flags['insecure-http-token'] === true,
     namespace: (args.flags.namespace as string | undefined) || undefined,
     ignoreWarn: args.flags['ignore-warn'] === true,
     ignoreAwsErrors: args.flags['ignore-aws-errors'] === true,
@@ -618,6 +650,8 @@ async function runGc(args: ParsedArgs, io: CommandIO): Promise<number> {
 }
 
 export function run(args: ParsedArgs, io: CommandIO): number | Promise<number> {
+  // The flags' secrets are registered by now, and URL passwords need none: ps shows neither from here on.
+  hideSecretsInArgv();
   switch (args.positionals[0]) {
     case 'gc':
       return runGc(args, io);

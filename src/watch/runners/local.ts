@@ -13,8 +13,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuatError, errorMessage } from '../../core/errors.js';
+import { knownSecrets } from '../../core/redact.js';
 import type { JobSpec, Recovery, RunHandle, Runner, RunOutcome, RunPhase } from './runner.js';
 
 /** The wrapper's exit code when another process already claimed the attempt. */
@@ -24,14 +26,62 @@ const FOLLOW_INTERVAL_MS = 200;
 /** After asking a job to stop (SIGTERM), how long before it is killed. */
 const KILL_AFTER_MS = 5_000;
 
-// $1 run dir, $2 attempt, $3 workspace, $4 log, then the command.
-const WRAPPER = `dir=$1; n=$2; work=$3; log=$4; shift 4
+// $1 run dir, $2 attempt, $3 workspace, $4 log, $5 node, $6 the log mask's script ('' when there is no
+// secret to mask), then the command. With secrets the job's output reaches its log through the mask
+// (see LOG_MASK), over a FIFO: the wrapper waits for the job, then for the mask to write the last of it
+// but at most 5 s (a process the job left running in the background may hold the FIFO open for ever;
+// the mask then goes on without holding up the run). The mask reads the secrets from fd 3; the job gets
+// neither fd 3 nor the secrets, and the mask outlives a watcher killed with kill -9.
+const WRAPPER = `dir=$1; n=$2; work=$3; log=$4; node=$5; mask=$6; shift 6
 set -C
 if ! { echo $$ > "$dir/attempt-$n.pid"; } 2>/dev/null; then exit ${CLAIMED_ELSEWHERE}; fi
 set +C
-if cd "$work" 2>>"$log"; then "$@" >>"$log" 2>&1 </dev/null; code=$?; else code=126; fi
+fifo="$dir/attempt-$n.out"
+if ! cd "$work" 2>>"$log"; then code=126
+elif [ -z "$mask" ]; then
+  exec 3<&-
+  "$@" </dev/null >>"$log" 2>&1; code=$?
+elif rm -f "$fifo" && mkfifo -m 600 "$fifo" 2>>"$log"; then
+  "$node" -e "$mask" <"$fifo" >>"$log" 2>&1 & m=$!
+  exec 3<&-
+  "$@" </dev/null >"$fifo" 2>&1; code=$?
+  trap : USR1; (sleep 5; kill -USR1 $$ 2>/dev/null) & t=$!
+  wait "$m"; kill "$t" 2>/dev/null; trap - USR1
+  rm -f "$fifo"
+else code=126; fi
 echo "$code" > "$dir/attempt-$n.exit.tmp" && mv -f "$dir/attempt-$n.exit.tmp" "$dir/attempt-$n.exit"
 exit "$code"`;
+
+/**
+ * The log mask: copies its input to its output with every secret (a JSON list read from fd 3)
+ * replaced by ***. It writes at once all but the end of what it has that could be the start of a
+ * secret, so a secret split across two writes is masked too and the live log lags only by such an
+ * end. Bytes pass as latin1, unchanged. A stop (SIGTERM to the job's group) does not end it before
+ * the job: it drains the job's last words.
+ */
+const LOG_MASK = `'use strict';
+const fs = require('fs');
+let secrets = [];
+try { secrets = JSON.parse(fs.readFileSync(3, 'utf8')); } catch {}
+secrets = secrets.map((s) => Buffer.from(String(s), 'utf8').toString('latin1')).filter((s) => s.length >= 4);
+process.on('SIGTERM', () => {});
+const mask = (t) => { for (const s of secrets) if (t.includes(s)) t = t.split(s).join('***'); return t; };
+const held = (t) => {
+  let k = 0;
+  for (const s of secrets)
+    for (let n = Math.min(s.length - 1, t.length); n > k; n--) if (t.endsWith(s.slice(0, n))) { k = n; break; }
+  return k;
+};
+let rest = '';
+process.stdin.setEncoding('latin1');
+process.stdin.on('data', (chunk) => {
+  const t = mask(rest + chunk);
+  const k = held(t);
+  rest = t.slice(t.length - k);
+  if (t.length > k) process.stdout.write(t.slice(0, t.length - k), 'latin1');
+});
+process.stdin.on('end', () => process.stdout.write(mask(rest), 'latin1'));
+`;
 
 function claimPath(job: JobSpec): string {
   return join(job.runDir, `attempt-${job.attempt}.pid`);
@@ -225,15 +275,31 @@ export class LocalRunner implements Runner {
       handle.finish({ result: 'failed', detail: `cannot prepare the job: ${errorMessage(err)}` });
       return handle;
     }
+    const secrets = knownSecrets();
     const child = spawn(
       'sh',
-      ['-c', WRAPPER, 'duat-job', job.runDir, String(job.attempt), job.dir, job.logPath, ...command],
+      [
+        '-c',
+        WRAPPER,
+        'duat-job',
+        job.runDir,
+        String(job.attempt),
+        job.dir,
+        job.logPath,
+        process.execPath,
+        secrets.length > 0 ? LOG_MASK : '',
+        ...command,
+      ],
       {
         detached: true,
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
         env: job.env,
       },
     );
+    // The secrets to mask, through a pipe that only the mask reads: never argv or an environment.
+    const secretsPipe = child.stdio[3] as Writable | null;
+    secretsPipe?.on('error', () => {}); // a job that never started
+    secretsPipe?.end(JSON.stringify(secrets));
     child.on('spawn', () => handle.running(child.pid as number, `pid ${child.pid}`));
     child.on('error', (err) =>
       handle.finish({ result: 'failed', detail: `cannot start the job: ${errorMessage(err)}` }),

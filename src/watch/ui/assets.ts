@@ -209,6 +209,6 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
 
 /** `/assets/NAME?v=HASH`: cached for a year by browsers, new when the asset changes. */
 export function assetUrl(name: keyof typeof ASSETS | string): string {
-  const found = ASSETS[name];
+  const found = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   return `/assets/${name}${found ? `?v=${found.etag.slice(1, 9)}` : ''}`;
 }

@@ -32,25 +32,16 @@ import {
   statusOf,
   watcherStatus,
 } from '../status.js';
+import { Access } from './access.js';
 import { ASSETS } from './assets.js';
 import { shown } from './format.js';
 import { streamLog } from './live-log.js';
-import {
-  type Counts,
-  loginPage,
-  messagePage,
-  overviewPage,
-  runPage,
-  runsPage,
-  type Viewer,
-} from './pages.js';
+import { type Counts, loginPage, messagePage, overviewPage, runPage, runsPage } from './pages.js';
 import {
   hostAllowed,
-  isLocalRequest,
+  isLoopbackAddress,
   isLoopbackHost,
   type Session,
-  Sessions,
-  SignInLimiter,
   sameOrigin,
   securityHeaders,
   setCookies,
@@ -72,6 +63,8 @@ export interface UiOptions {
   pollNow(display: string): boolean;
   /** With a token, actions are allowed from other machines to whoever signs in with it. */
   readonly token?: string;
+  /** Called for every wrong UI token (sign-in form or bearer): for a counter in /metrics. */
+  wrongToken?(via: 'login' | 'bearer'): void;
 }
 
 export interface UiContext extends UiOptions {
@@ -176,6 +169,26 @@ function countsOf(source: StatusSource, runs: readonly RunRecord[]): Counts {
   };
 }
 
+/** Answers GET /assets/NAME from the built-in assets; false when there is no such asset. */
+function serveAsset(req: IncomingMessage, res: ServerResponse, name: string): boolean {
+  // Own names only: `__proto__`, `constructor` or `toString` are not assets.
+  const found = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+  if (!found) return false;
+  if (req.headers['if-none-match'] === found.etag) {
+    res.writeHead(304, { etag: found.etag });
+    res.end();
+    return true;
+  }
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'content-type': found.type,
+    etag: found.etag,
+    'cache-control': 'public, max-age=31536000, immutable',
+  });
+  res.end(found.body);
+  return true;
+}
+
 export function createUi(context: UiContext): Ui {
   const { source, log } = context;
   if (context.token !== undefined && context.token !== '' && context.token.length < MIN_TOKEN_LENGTH) {
@@ -183,61 +196,19 @@ export function createUi(context: UiContext): Ui {
       hint: 'make one with: openssl rand -hex 24',
     });
   }
-  const sessions = new Sessions(context.token);
-  const limiter = new SignInLimiter();
-  const boundToLoopback = isLoopbackHost(context.listenHost) || context.listenHost === 'localhost';
-  const isLocal = context.isLocal ?? isLocalRequest;
+  const access = new Access({
+    token: context.token,
+    log,
+    isLocal: context.isLocal,
+    wrongToken: context.wrongToken,
+  });
+  const { sessions } = access;
+  const viewerOf = (req: IncomingMessage, session: Session) => access.viewerOf(req, session);
+  const authorize = (req: IncomingMessage, session: Session, csrf: string | undefined) =>
+    access.authorize(req, session, csrf);
+  // listenHost is an address as given to listen(): `::1`, not `[::1]`, so it is not a Host header value.
+  const boundToLoopback = isLoopbackAddress(context.listenHost) || isLoopbackHost(context.listenHost);
   let streams = 0;
-
-  const viewerOf = (req: IncomingMessage, session: Session): Viewer => {
-    const local = isLocal(req);
-    return {
-      csrf: session.csrf,
-      local,
-      signedIn: session.signedIn,
-      canAct: local || session.signedIn,
-      tokenRequired: sessions.tokenRequired,
-    };
-  };
-
-  /**
-   * May this request act? Origin first (a page of another origin is refused whatever it sends), then
-   * the session's CSRF token, then who it is: this machine, or signed in. A script with the token as a
-   * bearer needs neither cookie nor CSRF token (a page of another origin cannot send that header).
-   */
-  const authorize = (
-    req: IncomingMessage,
-    session: Session,
-    csrf: string | undefined,
-  ): { ok: true; via: string } | { ok: false; status: number; reason: string } => {
-    const origin = req.headers.origin;
-    if (sessions.bearer(req)) {
-      if (origin !== undefined && !sameOrigin(req))
-        return { ok: false, status: 403, reason: 'refused: the request comes from another origin' };
-      return { ok: true, via: 'token' };
-    }
-    if (!sameOrigin(req))
-      return {
-        ok: false,
-        status: 403,
-        reason: 'refused: the request does not come from this page (its Origin is not this server)',
-      };
-    if (!sessions.csrfValid(session, csrf))
-      return {
-        ok: false,
-        status: 403,
-        reason: 'refused: missing or wrong CSRF token (reload the page and try again)',
-      };
-    if (isLocal(req)) return { ok: true, via: 'this machine' };
-    if (session.signedIn) return { ok: true, via: 'signed in' };
-    return {
-      ok: false,
-      status: 403,
-      reason: sessions.tokenRequired
-        ? 'refused: actions from another machine need signing in with the UI token'
-        : 'refused: actions are allowed only from this machine (start git-watch with --ui-token to allow them elsewhere)',
-    };
-  };
 
   const pollNow = (req: IncomingMessage, key: string, via: string): RepoStatus | undefined => {
     const repo = KEY.test(key) ? findRepository(source, key) : undefined;
@@ -361,9 +332,7 @@ export function createUi(context: UiContext): Ui {
     await formAction(req, res, (form) => {
       const verdict = authorize(req, session, form.get('csrf') ?? undefined);
       if (!verdict.ok) {
-        log.warn(
-          `poll now refused (${req.socket.remoteAddress ?? 'unknown'}, origin ${req.headers.origin ?? 'none'}): ${verdict.reason}`,
-        );
+        access.logRefusal(req, verdict);
         sendHtml(
           res,
           verdict.status,
@@ -396,13 +365,12 @@ export function createUi(context: UiContext): Ui {
         sendHtml(res, 403, loginPage(viewer, 'Refused: reload the page and try again.'), session);
         return;
       }
-      if (limiter.blocked()) {
+      if (access.blocked(req)) {
         sendHtml(res, 429, loginPage(viewer, 'Too many failed tries: wait a minute.'), session);
         return;
       }
       if (!sessions.tokenMatches(form.get('token') ?? undefined)) {
-        limiter.failed();
-        log.warn(`sign-in with a wrong UI token from ${req.socket.remoteAddress ?? 'unknown'}`);
+        access.wrongToken(req, 'login');
         sendHtml(res, 403, loginPage(viewer, 'That is not the token.'), session);
         return;
       }
@@ -423,24 +391,6 @@ export function createUi(context: UiContext): Ui {
       }
       redirect(res, '/', [sessions.signOutCookie(req)]);
     });
-  };
-
-  const assets = (req: IncomingMessage, res: ServerResponse, name: string) => {
-    const found = ASSETS[name];
-    if (!found) return false;
-    if (req.headers['if-none-match'] === found.etag) {
-      res.writeHead(304, { etag: found.etag });
-      res.end();
-      return true;
-    }
-    res.writeHead(200, {
-      ...securityHeaders(),
-      'content-type': found.type,
-      etag: found.etag,
-      'cache-control': 'public, max-age=31536000, immutable',
-    });
-    res.end(found.body);
-    return true;
   };
 
   // ---- the JSON API -----------------------------------------------------------------------------
@@ -464,9 +414,7 @@ export function createUi(context: UiContext): Ui {
       const header = req.headers['x-csrf-token'];
       const verdict = authorize(req, session, typeof header === 'string' ? header : undefined);
       if (!verdict.ok) {
-        log.warn(
-          `poll now refused (${req.socket.remoteAddress ?? 'unknown'}, origin ${req.headers.origin ?? 'none'}): ${verdict.reason}`,
-        );
+        access.logRefusal(req, verdict);
         return sendJson(res, verdict.status, { error: verdict.reason });
       }
       const repo = pollNow(req, decodeURIComponent(poll[1] as string), verdict.via);
@@ -500,7 +448,12 @@ export function createUi(context: UiContext): Ui {
 
   return {
     async handle(req, res) {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = parseRequestUrl(req.url);
+      if (url === undefined) {
+        // A request target that is no URL, or a path whose %-encoding is not UTF-8: the client's mistake.
+        sendJson(res, 400, { error: 'bad request: the path is not a valid URL path' });
+        return true;
+      }
       const path = url.pathname;
       if (!UI_PATH.test(path)) return false;
       if (!hostAllowed(req, boundToLoopback)) {
@@ -515,7 +468,7 @@ export function createUi(context: UiContext): Ui {
         return true;
       }
       if (path.startsWith('/assets/') && get) {
-        if (assets(req, res, path.slice('/assets/'.length))) return true;
+        if (serveAsset(req, res, path.slice('/assets/'.length))) return true;
       }
       if (path === '/favicon.ico' && get) {
         redirect(res, '/assets/icon.svg');
@@ -550,6 +503,21 @@ export function createUi(context: UiContext): Ui {
       return true;
     },
   };
+}
+
+/**
+ * The request's URL, or undefined when it cannot be one or its path does not decode (bad %-encoding):
+ * every decodeURIComponent of a path segment afterwards then succeeds, since a literal "/" never sits
+ * inside an encoded UTF-8 sequence.
+ */
+export function parseRequestUrl(target: string | undefined): URL | undefined {
+  try {
+    const url = new URL(target ?? '/', 'http://localhost');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return undefined;
+  }
 }
 
 function pageSize(url: URL): number | undefined {

@@ -15,6 +15,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { hostName, isLoopbackAddress, isLoopbackHost } from '../../core/loopback.js';
+
+export { hostName, isLoopbackAddress, isLoopbackHost } from '../../core/loopback.js';
 
 /** The Content-Security-Policy of every page: our own script and stylesheet only, nothing inline. */
 export const CONTENT_SECURITY_POLICY = [
@@ -38,32 +41,6 @@ export function securityHeaders(): Record<string, string> {
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   };
-}
-
-/** 127.0.0.0/8, ::1, and IPv4-mapped loopback (::ffff:127.x.y.z). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.toLowerCase().replace(/^\[|\]$/g, '');
-  if (a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
-  const v4 = a.startsWith('::ffff:') ? a.slice(7) : a;
-  return isIP(v4) === 4 && v4.startsWith('127.');
-}
-
-/** The host name of a Host header value (`name:port`, `[v6]:port`), lower-cased. */
-export function hostName(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  const h = host.trim().toLowerCase();
-  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(h);
-  if (v6) return v6[1];
-  const match = /^([^:]+)(?::\d+)?$/.exec(h);
-  return match ? match[1] : undefined;
-}
-
-/** Host names that only ever mean this machine. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  const name = hostName(host);
-  if (name === undefined) return false;
-  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
 
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
@@ -211,10 +188,13 @@ export class Sessions {
     return this.token !== undefined && candidate !== undefined && safeEqual(candidate, this.token);
   }
 
-  /** `Authorization: Bearer TOKEN` with the UI token. */
-  bearer(req: IncomingMessage): boolean {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    return this.tokenMatches(match?.[1]);
+  /** `Authorization: Bearer TOKEN`: absent, the UI token, or some other (wrong) token. */
+  bearer(req: IncomingMessage): 'none' | 'valid' | 'wrong' {
+    const header = req.headers.authorization;
+    if (header === undefined) return 'none';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) return /^Bearer\b/i.test(header) ? 'wrong' : 'none';
+    return this.tokenMatches(match[1]) ? 'valid' : 'wrong';
   }
 
   signInCookie(req: IncomingMessage, session: Session): string {
@@ -226,17 +206,58 @@ export class Sessions {
   }
 }
 
-/** Failed sign-ins: more than `limit` in a minute and further tries are refused until it passes. */
+/**
+ * Failed sign-ins (a wrong UI token in the login form or as a bearer), per client address: more than
+ * `limit` in a minute from one address and its further tries are refused until the minute passes.
+ * Per client, so that a stranger guessing cannot lock the operator out; the table is bounded (the
+ * addresses seen longest ago are forgotten first) so that many addresses cannot exhaust memory.
+ */
 export class SignInLimiter {
-  private failures: number[] = [];
-  constructor(private readonly limit = 10) {}
-  blocked(now = Date.now()): boolean {
-    this.failures = this.failures.filter((t) => now - t < 60_000);
-    return this.failures.length >= this.limit;
+  private readonly failures = new Map<string, number[]>();
+  constructor(
+    private readonly limit = 10,
+    private readonly maxClients = 10_000,
+  ) {}
+
+  private recent(client: string, now: number): number[] {
+    const kept = (this.failures.get(client) ?? []).filter((t) => now - t < 60_000);
+    if (kept.length === 0) this.failures.delete(client);
+    else this.failures.set(client, kept);
+    return kept;
   }
-  failed(now = Date.now()): void {
-    this.failures.push(now);
+
+  blocked(client: string, now = Date.now()): boolean {
+    return this.recent(client, now).length >= this.limit;
   }
+
+  /** Records a failure; returns how many this client had in the last minute. */
+  failed(client: string, now = Date.now()): number {
+    const kept = this.recent(client, now);
+    kept.push(now);
+    this.failures.delete(client); // re-inserted last: the Map's order is the order of last failure
+    this.failures.set(client, kept);
+    while (this.failures.size > this.maxClients) {
+      const oldest = this.failures.keys().next().value as string;
+      this.failures.delete(oldest);
+    }
+    return kept.length;
+  }
+}
+
+/**
+ * The client a limit applies to: its peer address (IPv4-mapped IPv6 written as IPv4); behind a proxy on
+ * this machine, the address that proxy appended last to X-Forwarded-For (earlier entries are the
+ * client's own word, and a client could change them with every try).
+ */
+export function clientOf(req: IncomingMessage): string {
+  const unmap = (a: string) => (a.startsWith('::ffff:') && isIP(a.slice(7)) === 4 ? a.slice(7) : a);
+  const peer = unmap((req.socket.remoteAddress ?? 'unknown').toLowerCase());
+  const forwarded = req.headers['x-forwarded-for'];
+  if (isLoopbackAddress(peer) && typeof forwarded === 'string') {
+    const last = unmap(forwarded.split(',').pop()?.trim().toLowerCase() ?? '');
+    if (isIP(last) !== 0) return last;
+  }
+  return peer;
 }
 
 export function setCookies(res: ServerResponse, cookies: readonly string[]): void {
