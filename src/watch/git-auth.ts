@@ -43,6 +43,16 @@ const CREDENTIAL_HELPER =
   'test -n "$DUAT_GIT_CREDENTIAL_FOR" && test "$p://$h" = "$DUAT_GIT_CREDENTIAL_FOR" || return 0; ' +
   `printf 'username=%s\\npassword=%s\\n' "$DUAT_GIT_USERNAME" "$DUAT_GIT_PASSWORD"; }; f`;
 
+/**
+ * git config that makes the credential helper above the only one: the empty value first makes git
+ * forget every helper configured before (system, global, repository). It answers from the
+ * environment: DUAT_GIT_CREDENTIAL_FOR, DUAT_GIT_USERNAME and DUAT_GIT_PASSWORD.
+ */
+export const CREDENTIAL_HELPER_CONFIG: readonly (readonly [string, string])[] = [
+  ['credential.helper', ''],
+  ['credential.helper', CREDENTIAL_HELPER],
+];
+
 /** Adds `key=value` to git's config environment, after any entries already there. */
 export function withGitConfig(
   env: NodeJS.ProcessEnv,
@@ -158,11 +168,7 @@ export function gitEnvFor(
     checkCredential(plan.credentials.username, 'user name');
     checkCredential(plan.credentials.password, 'password or token');
     registerSecret(plan.credentials.password);
-    // The empty value first: git forgets every helper configured before (system, global, repository).
-    env = withGitConfig(env, [
-      ['credential.helper', ''],
-      ['credential.helper', CREDENTIAL_HELPER],
-    ]);
+    env = withGitConfig(env, CREDENTIAL_HELPER_CONFIG);
     env.DUAT_GIT_CREDENTIAL_FOR = plan.target;
     env.DUAT_GIT_USERNAME = plan.credentials.username;
     env.DUAT_GIT_PASSWORD = plan.credentials.password;

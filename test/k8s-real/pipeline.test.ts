@@ -204,8 +204,18 @@ if (inNetns(import.meta.url)) {
           const template = writeFile(fx, 'tests-http.yaml', testJobTemplate());
           const state = `${fx.dir}/state-http`;
           const url = http.url(repo.name);
-          const before = http.authorizations.length;
-          const r = await watchOnce(state, template, url, '--github-token', token);
+          const before = http.requests.length;
+          // Plain http on this namespace's loopback: the token goes there only when named and allowed.
+          const r = await watchOnce(
+            state,
+            template,
+            url,
+            '--github-token',
+            token,
+            '--token-hosts',
+            new URL(url).host,
+            '--insecure-http-token',
+          );
           assert.equal(r.code, 0, explain(r, state));
           const [run] = runsOf(r.stdout);
           assert.equal(run?.state, 'succeeded', explain(r, state));
@@ -213,7 +223,16 @@ if (inNetns(import.meta.url)) {
           assert.match(log, new RegExp(`duat: ${url} at ${repo.commit} in /workspace/source`));
           assert.match(log, /running the tests in \/workspace\/source: over http\n/);
           const expected = `Basic ${Buffer.from(`${TOKEN_USERNAME}:${token}`).toString('base64')}`;
-          assert.ok(http.authorizations.slice(before).includes(expected), 'the token was sent as basic auth');
+          const requests = http.requests.slice(before);
+          assert.ok(
+            requests.some((q) => q.authorization === expected),
+            'the token was sent as basic auth',
+          );
+          // Only when asked: each client's first request goes without it and gets the 401.
+          assert.ok(
+            requests.some((q) => q.authorization === undefined && q.status === 401),
+            'a request without the token was answered 401 first',
+          );
           assert.ok(!log.includes(token) && !r.stderr.includes(token), 'the token is in no log');
         } finally {
           await http.stop();

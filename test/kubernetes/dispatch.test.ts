@@ -251,17 +251,19 @@ data:
           { name: 'source', emptyDir: {} },
         );
         assert.equal(pod.containers[0].command[2], 'cd /workspace/source && make test');
-        // The token reaches the init container's git only through a Secret, as a header.
+        // The token reaches the init container's git only through a Secret, for this host only.
         const secretName = `duat-source-${runKey(id)}`;
         const secret = await get(fx, `/api/v1/namespaces/${ns}/secrets/${secretName}`);
-        assert.equal(
-          Buffer.from(secret?.data.header, 'base64').toString('utf8'),
-          `Authorization: Basic ${Buffer.from('x-access-token:s3cr3t-token').toString('base64')}`,
-        );
+        assert.equal(Buffer.from(secret?.data.password, 'base64').toString('utf8'), 's3cr3t-token');
+        assert.equal(Buffer.from(secret?.data.username, 'base64').toString('utf8'), 'x-access-token');
         const env = pod.initContainers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
-        assert.deepEqual(env.find((e) => e.name === 'GIT_CONFIG_VALUE_0')?.valueFrom, {
-          secretKeyRef: { name: secretName, key: 'header' },
+        assert.deepEqual(env.find((e) => e.name === 'DUAT_GIT_PASSWORD')?.valueFrom, {
+          secretKeyRef: { name: secretName, key: 'password' },
         });
+        assert.equal(
+          env.find((e) => e.name === 'DUAT_GIT_CREDENTIAL_FOR')?.value,
+          `http://${new URL(http.url('x')).host}`,
+        );
         assert.equal(env.find((e) => e.name === 'DUAT_URL')?.value, http.url('private.git'));
         assert.match(r.stderr, /kept \(-debug\) namespace: gw-0-3-0-objects/);
       } finally {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CREDENTIAL_HELPER_CONFIG } from '../../src/watch/git-auth.js';
 import {
   ManifestError,
   type PrepareContext,
@@ -224,7 +225,7 @@ describe('source', () => {
     assert.ok(!fetchableInCluster('git@github.com:o/r.git'));
   });
 
-  it('gives the token to git as a header from a Secret, never in the URL', () => {
+  it("gives credentials to git through a Secret, for the URL's host only when asked, never in the URL", () => {
     const plan = initSourcePlan({
       url: 'https://x:y@example.com/o/r.git',
       branch: 'main',
@@ -232,14 +233,40 @@ describe('source', () => {
       mountPath: '/src',
       image: 'git',
       secretName: 'creds',
+      credentialsFor: 'https://example.com',
     });
     const env = plan.initContainer?.env as { name: string; value?: string; valueFrom?: unknown }[];
-    assert.equal(env.find((e) => e.name === 'DUAT_URL')?.value, 'https://example.com/o/r.git');
-    assert.deepEqual(env.find((e) => e.name === 'GIT_CONFIG_VALUE_0')?.valueFrom, {
-      secretKeyRef: { name: 'creds', key: 'header' },
+    const value = (name: string) => env.find((e) => e.name === name);
+    assert.equal(value('DUAT_URL')?.value, 'https://example.com/o/r.git');
+    assert.equal(value('DUAT_GIT_CREDENTIAL_FOR')?.value, 'https://example.com');
+    assert.deepEqual(value('DUAT_GIT_USERNAME')?.valueFrom, {
+      secretKeyRef: { name: 'creds', key: 'username' },
     });
-    const secret = sourceSecret('creds', 'ns', 'tok3n');
-    const header = Buffer.from(secret.data.header, 'base64').toString('utf8');
-    assert.equal(header, `Authorization: Basic ${Buffer.from('x-access-token:tok3n').toString('base64')}`);
+    assert.deepEqual(value('DUAT_GIT_PASSWORD')?.valueFrom, {
+      secretKeyRef: { name: 'creds', key: 'password' },
+    });
+    const config = Array.from({ length: Number(value('GIT_CONFIG_COUNT')?.value) }, (_, i) => [
+      value(`GIT_CONFIG_KEY_${i}`)?.value,
+      value(`GIT_CONFIG_VALUE_${i}`)?.value,
+    ]);
+    // No header sent with every request: git-watch's own credential helper, alone.
+    assert.ok(!config.some(([key]) => /extraheader/i.test(key ?? '')), JSON.stringify(config));
+    assert.deepEqual(
+      config.filter(([key]) => key === 'credential.helper').map(([, v]) => v),
+      CREDENTIAL_HELPER_CONFIG.map(([, v]) => v),
+    );
+    const secret = sourceSecret('creds', 'ns', { username: 'x-access-token', password: 'tok3n' });
+    assert.equal(Buffer.from(secret.data.username, 'base64').toString('utf8'), 'x-access-token');
+    assert.equal(Buffer.from(secret.data.password, 'base64').toString('utf8'), 'tok3n');
+    const none = initSourcePlan({
+      url: 'https://example.com/o/r.git',
+      branch: 'main',
+      commit: 'c',
+      mountPath: '/src',
+      image: 'git',
+    });
+    assert.ok(
+      !((none.initContainer?.env ?? []) as { name: string }[]).some((e) => e.name.startsWith('DUAT_GIT_')),
+    );
   });
 });

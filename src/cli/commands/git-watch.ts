@@ -616,6 +616,9 @@ async function kubernetesRunner(
     sourceImage: (args.flags['source-image'] as string | undefined) || undefined,
     sourceMountPath: mountPath,
     token: (args.flags['github-token'] as string | undefined) || undefined,
+    tokenHosts: listOf(args.flags['token-hosts'] as string | undefined),
+    insecureHttpToken: args.flags['insecure-http-token'] === true,
+    env: io.env,
   });
 }
 

@@ -15,6 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DuatError, errorMessage } from '../../../core/errors.js';
 import { type Logger, silentLogger } from '../../../core/log.js';
 import { redact, stripUrlCredentials } from '../../../core/redact.js';
+import { credentialPlan } from '../../git-auth.js';
+import { parseRepoSpec } from '../../repo-spec.js';
 import type { JobSpec, Recovery, RunHandle, Runner, RunOutcome, RunPhase } from '../runner.js';
 import {
   type ClusterOptions,
@@ -88,8 +90,15 @@ export interface KubernetesRunnerOptions {
   /** Size and storage class of the source claim, source mode pvc. */
   readonly claimSize?: string;
   readonly storageClass?: string;
-  /** Token for http(s) repositories: given to the init container through a Secret. */
+  /**
+   * Token for http(s) repositories, and where it may go (git-auth.ts's rule, as for git-watch's own
+   * git): given to the init container through a Secret, with the credentials of a repository's URL.
+   */
   readonly token?: string;
+  readonly tokenHosts?: readonly string[];
+  readonly insecureHttpToken?: boolean;
+  /** The environment GH_HOST / GITHUB_SERVER_URL are read from. Default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Job defaults when the template does not set them. */
   readonly ttlSecondsAfterFinished?: number;
   readonly backoffLimit?: number;
@@ -686,9 +695,17 @@ export class KubernetesRunner implements Runner {
           },
         );
       }
-      const token = /^https?:/i.test(job.url) ? this.options.token : undefined;
-      const secretName = token ? sourceSecretName(job.id, job.attempt) : undefined;
-      if (token && secretName) secret = sourceSecret(secretName, ns, token);
+      const credentials = credentialPlan(
+        parseRepoSpec(job.url),
+        {
+          token: this.options.token,
+          tokenHosts: this.options.tokenHosts,
+          insecureHttpToken: this.options.insecureHttpToken,
+        },
+        this.options.env ?? process.env,
+      );
+      const secretName = credentials.send ? sourceSecretName(job.id, job.attempt) : undefined;
+      if (credentials.send && secretName) secret = sourceSecret(secretName, ns, credentials.credentials);
       plan = initSourcePlan({
         url: job.url,
         branch: job.branch,
@@ -696,6 +713,7 @@ export class KubernetesRunner implements Runner {
         mountPath: this.mountPath,
         image: this.options.sourceImage ?? DEFAULT_SOURCE_IMAGE,
         secretName,
+        credentialsFor: credentials.send ? credentials.target : undefined,
       });
     } else {
       plan = claimSourcePlan(job.id, this.mountPath);

@@ -4,8 +4,10 @@
  *
  * - init (the default): an emptyDir that an init container fills with exactly the commit, fetched
  *   from the repository inside the cluster (git fetch of the commit, shallow where the server allows
- *   it); a token reaches git through a Secret the run creates, as an http.extraHeader, never in a URL
- *   or an argument.
+ *   it); credentials (the token, or those of the repository's URL) reach git through a Secret the run
+ *   creates, under the same rule as git-watch's own git (git-auth.ts): only for the URL's protocol and
+ *   host, only when the server asks (a 401), by git-auth's credential helper reading the Secret's
+ *   values from the environment; never in a URL, an argument or a header sent with every request.
  * - pvc (the original's way): a PersistentVolumeClaim named after the run (.SourceClaim, the run id,
  *   which the original's templates used as {{.ID}}), filled by git-watch itself: a small pod mounts
  *   the claim and git-watch streams `git archive` of the commit into it (exec of tar), then removes the
@@ -15,7 +17,8 @@ import { spawn } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
 import { DuatError, errorMessage } from '../../../core/errors.js';
 import { stripUrlCredentials } from '../../../core/redact.js';
-import { TOKEN_USERNAME } from '../../git-auth.js';
+import { CREDENTIAL_HELPER_CONFIG } from '../../git-auth.js';
+import type { RepoCredentials } from '../../repo-spec.js';
 import type { KubeClient } from './client.js';
 import type { KObject, SourcePlan } from './manifest.js';
 import { SOURCE_CONTAINER, SOURCE_VOLUME, sourceClaimName } from './names.js';
@@ -46,8 +49,10 @@ export interface InitSourceOptions {
   readonly commit: string;
   readonly mountPath: string;
   readonly image: string;
-  /** The Secret holding the Authorization header, when there is a token. */
+  /** The Secret holding the credentials (sourceSecret), when they go to this repository. */
   readonly secretName?: string;
+  /** `protocol://host[:port]` the credentials are for (git-auth's credentialPlan target). */
+  readonly credentialsFor?: string;
 }
 
 /** The emptyDir and the init container that fills it. */
@@ -60,24 +65,25 @@ export function initSourcePlan(options: InitSourceOptions): SourcePlan {
     { name: 'GIT_TERMINAL_PROMPT', value: '0' },
     { name: 'HOME', value: '/tmp' },
   ];
-  if (options.secretName) {
+  const config: (readonly [string, string])[] = [['safe.directory', '*']];
+  if (options.secretName && options.credentialsFor) {
+    config.push(...CREDENTIAL_HELPER_CONFIG);
+    const fromSecret = (key: string) => ({ secretKeyRef: { name: options.secretName, key } });
     env.push(
-      { name: 'GIT_CONFIG_COUNT', value: '2' },
-      { name: 'GIT_CONFIG_KEY_0', value: `http.${stripUrlCredentials(options.url)}.extraHeader` },
-      {
-        name: 'GIT_CONFIG_VALUE_0',
-        valueFrom: { secretKeyRef: { name: options.secretName, key: 'header' } },
-      },
-      { name: 'GIT_CONFIG_KEY_1', value: 'safe.directory' },
-      { name: 'GIT_CONFIG_VALUE_1', value: '*' },
-    );
-  } else {
-    env.push(
-      { name: 'GIT_CONFIG_COUNT', value: '1' },
-      { name: 'GIT_CONFIG_KEY_0', value: 'safe.directory' },
-      { name: 'GIT_CONFIG_VALUE_0', value: '*' },
+      { name: 'DUAT_GIT_CREDENTIAL_FOR', value: options.credentialsFor },
+      { name: 'DUAT_GIT_USERNAME', valueFrom: fromSecret('username') },
+      { name: 'DUAT_GIT_PASSWORD', valueFrom: fromSecret('password') },
     );
   }
+  env.push({ name: 'GIT_CONFIG_COUNT', value: String(config.length) });
+  // Kubernetes expands $(NAME) in env values; $$ keeps a `$(` of the shell helper as it is.
+  const literal = (text: string) => text.replaceAll('$(', '$$(');
+  config.forEach(([key, value], i) => {
+    env.push(
+      { name: `GIT_CONFIG_KEY_${i}`, value: literal(key) },
+      { name: `GIT_CONFIG_VALUE_${i}`, value: literal(value) },
+    );
+  });
   return {
     volume: { name: SOURCE_VOLUME, emptyDir: {} },
     mountPath: options.mountPath,
@@ -93,15 +99,15 @@ export function initSourcePlan(options: InitSourceOptions): SourcePlan {
   };
 }
 
-/** The Secret with the git credentials of the init container. */
-export function sourceSecret(name: string, namespace: string, token: string): KObject {
-  const header = `Authorization: Basic ${Buffer.from(`${TOKEN_USERNAME}:${token}`, 'utf8').toString('base64')}`;
+/** The Secret with the git credentials of the init container (read by git-auth's credential helper). */
+export function sourceSecret(name: string, namespace: string, credentials: RepoCredentials): KObject {
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name, namespace },
     type: 'Opaque',
-    data: { header: Buffer.from(header, 'utf8').toString('base64') },
+    data: { username: b64(credentials.username), password: b64(credentials.password) },
   };
 }
 
