@@ -20,6 +20,7 @@ import {
   isSeq,
   type Node,
   parseAllDocuments,
+  visit,
   type YAMLError,
 } from 'yaml';
 import { formatFloat, quote } from '../strconv.js';
@@ -152,22 +153,79 @@ function goSyntax(v: YamlValue): string {
   return `map[interface {}]interface {}{${items.join(', ')}}`;
 }
 
-/** go-yaml's decoder over the `yaml` package's syntax tree of one document. */
+// go-yaml v2.4 decode.go: the alias expansion it allows before "document contains excessive aliasing".
+const ALIAS_RATIO_RANGE_LOW = 400_000;
+const ALIAS_RATIO_RANGE_HIGH = 4_000_000;
+
+/** go-yaml's allowedAliasRatio: the share of decode steps that may come from alias expansion. */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
+  if (decodeCount >= ALIAS_RATIO_RANGE_HIGH) return 0.1;
+  return (
+    0.99 - (0.89 * (decodeCount - ALIAS_RATIO_RANGE_LOW)) / (ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW)
+  );
+}
+
+/**
+ * The node each alias of `doc` refers to: the last node before it with that anchor, as go-yaml's
+ * parser binds aliases (one pass; the `yaml` package's Alias.resolve searches the whole document
+ * on every call, which an alias-heavy document turns quadratic).
+ */
+function aliasTargets(doc: Document): Map<Node, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Node, Node | undefined>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
+ * go-yaml's decoder over the `yaml` package's syntax tree of one document. It counts decode steps
+ * as go-yaml's decoder.unmarshal does (the document, every node, every alias and what it expands
+ * to) and fails as go-yaml does when alias expansion dominates (a "billion laughs" document).
+ */
 class YamlDecoder {
   private readonly inProgress = new Set<Node>();
+  private readonly targets: Map<Node, Node | undefined>;
+  // go-yaml's decoder.unmarshal of the document node is the first step.
+  private decodeCount = 1;
+  private aliasCount = 0;
+  private aliasDepth = 0;
 
-  constructor(private readonly doc: Document) {}
+  constructor(doc: Document) {
+    this.targets = aliasTargets(doc);
+  }
+
+  /** The start of go-yaml's decoder.unmarshal: count the step, stop excessive aliasing. */
+  private step(): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
+      throw new YamlFail('document contains excessive aliasing');
+    }
+  }
 
   decode(node: unknown): YamlValue {
+    this.step();
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.targets.get(node);
       if (!target) throw new YamlFail(`unknown anchor '${node.source}' referenced`);
       if (this.inProgress.has(target)) throw new YamlFail(`anchor '${node.source}' value contains itself`);
       this.inProgress.add(target);
+      this.aliasDepth++;
       try {
         return this.decode(target);
       } finally {
+        this.aliasDepth--;
         this.inProgress.delete(target);
       }
     }
@@ -222,7 +280,7 @@ class YamlDecoder {
     const wantMap = (): never => {
       throw new YamlFail('map merge requires map or sequence of maps as the value');
     };
-    const target = (n: unknown): unknown => (isAlias(n) ? n.resolve(this.doc) : n);
+    const target = (n: unknown): unknown => (isAlias(n) ? this.targets.get(n) : n);
     if (isMap(target(node))) {
       this.mergeOne(node, out);
     } else if (isSeq(node)) {
