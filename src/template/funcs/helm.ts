@@ -27,7 +27,18 @@ import { formatFloat, quote } from '../strconv.js';
 import { defineFunc, FuncError, type GoFunc, type GoMap, type Value } from '../value.js';
 import type { FuncContext } from './context.js';
 import { decodeJSON } from './json.js';
-import { goParseFloatOK, goParseIntValue, yamlTimestampOK } from './stencil.js';
+import {
+  BINARY,
+  BOOL,
+  FLOAT,
+  GO_YAML_2_4,
+  INT,
+  MERGE,
+  NULL,
+  resolvePlain,
+  STR,
+  TIMESTAMP,
+} from './yaml-resolve.js';
 
 // ---- go-yaml v2.4 values ------------------------------------------------------------------------
 
@@ -55,45 +66,15 @@ function keyType(k: YamlValue): string {
 /** A go-yaml failure (failf): the message without the "yaml: " prefix. */
 class YamlFail extends Error {}
 
-const STR = 'tag:yaml.org,2002:str';
-const BINARY = 'tag:yaml.org,2002:binary';
-const BOOL = 'tag:yaml.org,2002:bool';
-const INT = 'tag:yaml.org,2002:int';
-const FLOAT = 'tag:yaml.org,2002:float';
-const NULL = 'tag:yaml.org,2002:null';
-const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
-const MERGE = 'tag:yaml.org,2002:merge';
-
 function shortTag(tag: string): string {
   return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
 }
-
-const RESOLVE_MAP = new Map<string, [string, YamlValue]>();
-for (const [tag, value, names] of [
-  [BOOL, true, ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']],
-  [BOOL, false, ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']],
-  [NULL, null, ['', '~', 'null', 'Null', 'NULL']],
-  [FLOAT, Number.NaN, ['.nan', '.NaN', '.NAN']],
-  [FLOAT, Number.POSITIVE_INFINITY, ['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF']],
-  [FLOAT, Number.NEGATIVE_INFINITY, ['-.inf', '-.Inf', '-.INF']],
-  ['tag:yaml.org,2002:merge', '<<', ['<<']],
-] as [string, YamlValue, string[]][]) {
-  for (const name of names) RESOLVE_MAP.set(name, [tag, value]);
-}
-
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const TIMESTAMP_FORMATS = [
-  '2006-1-2T15:4:5.999999999Z07:00',
-  '2006-1-2t15:4:5.999999999Z07:00',
-  '2006-1-2 15:4:5.999999999',
-  '2006-1-2',
-];
 
 /** go-yaml v2.4 resolve(tag, in): the resolved tag and value, or a YamlFail. */
 function resolve(tag: string, input: string): [string, YamlValue] {
   const resolvable = ['', STR, BOOL, INT, FLOAT, NULL, TIMESTAMP].includes(tag);
   if (!resolvable) return [tag, input];
-  let [rtag, out] = resolvePlain(tag, input);
+  let [rtag, out]: [string, YamlValue] = resolvePlain(GO_YAML_2_4, tag, input);
   if (tag !== '' && tag !== rtag && tag !== STR && tag !== BINARY) {
     if (tag === FLOAT && rtag === INT) {
       rtag = FLOAT;
@@ -103,42 +84,6 @@ function resolve(tag: string, input: string): [string, YamlValue] {
     }
   }
   return [rtag, out];
-}
-
-function resolvePlain(tag: string, input: string): [string, YamlValue] {
-  const c = input === '' ? 'N' : (input[0] as string);
-  const hint =
-    c === '+' || c === '-'
-      ? 'S'
-      : c >= '0' && c <= '9'
-        ? 'D'
-        : c === '.'
-          ? '.'
-          : 'yYnNtTfFoO~N'.includes(c)
-            ? 'M'
-            : '';
-  if (hint !== '' && tag !== STR && tag !== BINARY) {
-    const item = RESOLVE_MAP.get(input);
-    if (item) return item;
-    if (hint === '.') {
-      if (goParseFloatOK(input)) return [FLOAT, Number(input.replaceAll('_', ''))];
-    } else if (hint === 'D' || hint === 'S') {
-      if ((tag === '' || tag === TIMESTAMP) && yamlTimestampOK(input, TIMESTAMP_FORMATS))
-        return [TIMESTAMP, input];
-      const plain = input.replaceAll('_', '');
-      const i = goParseIntValue(plain, true, 0) ?? goParseIntValue(plain, false, 0);
-      if (i !== undefined) return [INT, i];
-      if (YAML_STYLE_FLOAT.test(plain) && goParseFloatOK(plain)) return [FLOAT, Number(plain)];
-      if (plain.startsWith('0b')) {
-        const b = goParseIntValue(plain.slice(2), true, 2) ?? goParseIntValue(plain.slice(2), false, 2);
-        if (b !== undefined) return [INT, b];
-      } else if (plain.startsWith('-0b')) {
-        const b = goParseIntValue(`-${plain.slice(3)}`, true, 2);
-        if (b !== undefined) return [INT, b];
-      }
-    }
-  }
-  return [STR, input];
 }
 
 /** Go's %#v of a decoded YAML value, for "invalid map key" and "unsupported map key" messages. */
