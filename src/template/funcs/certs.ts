@@ -28,7 +28,7 @@ import type * as Asn1Schema from '@peculiar/asn1-schema';
 import type * as Asn1X509 from '@peculiar/asn1-x509';
 import { sprint } from '../gofmt.js';
 import { quote } from '../strconv.js';
-import { FuncError, type GoInt, GoObject, type Value } from '../value.js';
+import { defineFunc, FuncError, type GoFunc, type GoInt, GoObject, type Value } from '../value.js';
 import type { FuncContext } from './context.js';
 import { base64Decode, CorruptInputError } from './text/baseenc.js';
 import { pemEncode } from './text/keys.js';
@@ -455,11 +455,12 @@ function field(cert: Value, name: 'Cert' | 'Key'): string {
   return (cert as GoObject).fields.get(name) as string;
 }
 
-function withKey(pem: Value): PrivateKey {
+/** parsePrivateKeyPEM, its error wrapped as sprig wraps it where it is called. */
+function parseKey(pem: Value, wrap: string): PrivateKey {
   try {
     return parsePrivateKeyPEM(pem as string);
   } catch (e) {
-    throw new FuncError(`parsing private key: ${(e as Error).message}`);
+    throw new FuncError(`${wrap}: ${(e as Error).message}`);
   }
 }
 
@@ -474,38 +475,25 @@ function certAndKey(
   return certificate(pemEncode('CERTIFICATE', der), pemForKey((signee as { key: KeyObject }).key));
 }
 
-function selfSigned(
-  ctx: FuncContext,
-  key: PrivateKey,
-  cn: Value,
-  ips: Value,
-  dns: Value,
-  days: Value,
-  isCA: boolean,
-) {
-  return certAndKey(baseTemplate(ctx, cn as string, ips, dns, days, isCA), key, 'self', key);
+/** What a certificate function is asked for: sprig's getBaseCertTemplate arguments. */
+interface CertRequest {
+  readonly cn: Value;
+  readonly ips: Value;
+  readonly dns: Value;
+  readonly days: Value;
 }
 
-/** generateSignedCertificateWithKeyInternal. */
-function signed(
-  ctx: FuncContext,
-  key: PrivateKey,
-  cn: Value,
-  ips: Value,
-  dns: Value,
-  days: Value,
-  ca: Value,
-) {
+function selfSigned(ctx: FuncContext, key: PrivateKey, r: CertRequest, isCA: boolean): GoObject {
+  return certAndKey(baseTemplate(ctx, r.cn as string, r.ips, r.dns, r.days, isCA), key, 'self', key);
+}
+
+/** generateSignedCertificateWithKeyInternal: the CA is read before the request is. */
+function signed(ctx: FuncContext, key: PrivateKey, r: CertRequest, ca: Value): GoObject {
   const block = pemDecode(field(ca, 'Cert'));
   if (!block) throw new FuncError('unable to decode certificate');
   const parent = parseParent(block.bytes, 'decodedSignerCert.Bytes');
-  let signer: PrivateKey;
-  try {
-    signer = parsePrivateKeyPEM(field(ca, 'Key'));
-  } catch (e) {
-    throw new FuncError(`error parsing private key: ${(e as Error).message}`);
-  }
-  return certAndKey(baseTemplate(ctx, cn as string, ips, dns, days, false), key, parent, signer);
+  const signer = parseKey(field(ca, 'Key'), 'error parsing private key');
+  return certAndKey(baseTemplate(ctx, r.cn as string, r.ips, r.dns, r.days, false), key, parent, signer);
 }
 
 /** sprig's buildCustomCertificate: checks a base64 PEM certificate and key and returns them. */
@@ -523,33 +511,45 @@ function buildCustomCert(b64cert: string, b64key: string): GoObject {
   const block = pemDecode(cert);
   if (!block) throw new FuncError('unable to decode certificate');
   parseParent(block.bytes, 'decodedCert.Bytes');
-  try {
-    parsePrivateKeyPEM(key);
-  } catch (e) {
-    throw new FuncError(`error parsing private key: ${(e as Error).message}`);
-  }
+  parseKey(key, 'error parsing private key');
   return certificate(cert, key);
 }
 
-export const certificateFuncs = {
-  buildCustomCert: (cert: Value, key: Value) => buildCustomCert(cert as string, key as string),
-  genCA: (ctx: FuncContext, cn: Value, days: Value) =>
-    selfSigned(ctx, newRsaKey(), cn, null, null, days, true),
-  genCAWithKey: (ctx: FuncContext, cn: Value, days: Value, pem: Value) =>
-    selfSigned(ctx, withKey(pem), cn, null, null, days, true),
-  genSelfSignedCert: (ctx: FuncContext, cn: Value, ips: Value, dns: Value, days: Value) =>
-    selfSigned(ctx, newRsaKey(), cn, ips, dns, days, false),
-  genSelfSignedCertWithKey: (ctx: FuncContext, cn: Value, ips: Value, dns: Value, days: Value, pem: Value) =>
-    selfSigned(ctx, withKey(pem), cn, ips, dns, days, false),
-  genSignedCert: (ctx: FuncContext, cn: Value, ips: Value, dns: Value, days: Value, ca: Value) =>
-    signed(ctx, newRsaKey(), cn, ips, dns, days, ca),
-  genSignedCertWithKey: (
-    ctx: FuncContext,
-    cn: Value,
-    ips: Value,
-    dns: Value,
-    days: Value,
-    ca: Value,
-    pem: Value,
-  ) => signed(ctx, withKey(pem), cn, ips, dns, days, ca),
-};
+/** The certificate functions with sprig's signatures. */
+export function certificateFuncs(ctx: FuncContext): Record<string, GoFunc> {
+  const S = 'string';
+  const I = 'int';
+  const L = '[]interface {}';
+  const C = CERTIFICATE_TYPE;
+  const given = (pem: Value): PrivateKey => parseKey(pem, 'parsing private key');
+  const list: GoFunc[] = [
+    defineFunc('buildCustomCert', { params: [S, S], result: C, error: true }, (cert, key) =>
+      buildCustomCert(cert as string, key as string),
+    ),
+    defineFunc('genCA', { params: [S, I], result: C, error: true }, (cn, days) =>
+      selfSigned(ctx, newRsaKey(), { cn, ips: null, dns: null, days }, true),
+    ),
+    defineFunc('genCAWithKey', { params: [S, I, S], result: C, error: true }, (cn, days, pem) =>
+      selfSigned(ctx, given(pem), { cn, ips: null, dns: null, days }, true),
+    ),
+    defineFunc('genSelfSignedCert', { params: [S, L, L, I], result: C, error: true }, (cn, ips, dns, days) =>
+      selfSigned(ctx, newRsaKey(), { cn, ips, dns, days }, false),
+    ),
+    defineFunc(
+      'genSelfSignedCertWithKey',
+      { params: [S, L, L, I, S], result: C, error: true },
+      (cn, ips, dns, days, pem) => selfSigned(ctx, given(pem), { cn, ips, dns, days }, false),
+    ),
+    defineFunc(
+      'genSignedCert',
+      { params: [S, L, L, I, C], result: C, error: true },
+      (cn, ips, dns, days, ca) => signed(ctx, newRsaKey(), { cn, ips, dns, days }, ca),
+    ),
+    defineFunc(
+      'genSignedCertWithKey',
+      { params: [S, L, L, I, C, S], result: C, error: true },
+      (cn, ips, dns, days, ca, pem) => signed(ctx, given(pem), { cn, ips, dns, days }, ca),
+    ),
+  ];
+  return Object.fromEntries(list.map((fn) => [fn.name, fn]));
+}

@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, scryptSync } from 'node:crypto';
 import { defineFunc, FuncError, type GoFunc, type GoInt, type Value } from '../value.js';
-import { CERTIFICATE_TYPE as CERT, certificateFuncs } from './certs.js';
+import { certificateFuncs } from './certs.js';
 import type { FuncContext } from './context.js';
 import { base64Decode, base64Encode, CorruptInputError } from './text/baseenc.js';
 import { BcryptError, generateFromPassword } from './text/bcrypt.js';
@@ -178,7 +178,6 @@ function randBytes(ctx: FuncContext, count: number): string {
 export function cryptoFuncs(ctx: FuncContext): Record<string, GoFunc> {
   const S = 'string';
   const I = 'int';
-  const L = '[]interface {}';
   const list: GoFunc[] = [
     defineFunc('sha1sum', { params: [S], result: S }, (s) => digest('sha1', str(s))),
     defineFunc('sha256sum', { params: [S], result: S }, (s) => digest('sha256', str(s))),
@@ -201,38 +200,6 @@ export function cryptoFuncs(ctx: FuncContext): Record<string, GoFunc> {
     defineFunc('decryptAES', { params: [S, S], result: S, error: true }, (pw, text) =>
       decryptAES(str(pw), str(text)),
     ),
-    defineFunc(
-      'buildCustomCert',
-      { params: [S, S], result: CERT, error: true },
-      certificateFuncs.buildCustomCert,
-    ),
-    defineFunc('genCA', { params: [S, I], result: CERT, error: true }, (cn, days) =>
-      certificateFuncs.genCA(ctx, cn, days),
-    ),
-    defineFunc('genCAWithKey', { params: [S, I, S], result: CERT, error: true }, (cn, days, key) =>
-      certificateFuncs.genCAWithKey(ctx, cn, days, key),
-    ),
-    defineFunc(
-      'genSelfSignedCert',
-      { params: [S, L, L, I], result: CERT, error: true },
-      (cn, ips, dns, days) => certificateFuncs.genSelfSignedCert(ctx, cn, ips, dns, days),
-    ),
-    defineFunc(
-      'genSelfSignedCertWithKey',
-      { params: [S, L, L, I, S], result: CERT, error: true },
-      (cn, ips, dns, days, key) => certificateFuncs.genSelfSignedCertWithKey(ctx, cn, ips, dns, days, key),
-    ),
-    defineFunc(
-      'genSignedCert',
-      { params: [S, L, L, I, CERT], result: CERT, error: true },
-      (cn, ips, dns, days, ca) => certificateFuncs.genSignedCert(ctx, cn, ips, dns, days, ca),
-    ),
-    defineFunc(
-      'genSignedCertWithKey',
-      { params: [S, L, L, I, CERT, S], result: CERT, error: true },
-      (cn, ips, dns, days, ca, key) =>
-        certificateFuncs.genSignedCertWithKey(ctx, cn, ips, dns, days, ca, key),
-    ),
   ];
-  return Object.fromEntries(list.map((fn) => [fn.name, fn]));
+  return { ...Object.fromEntries(list.map((fn) => [fn.name, fn])), ...certificateFuncs(ctx) };
 }

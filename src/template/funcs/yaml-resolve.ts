@@ -5,6 +5,7 @@
  * float syntax and the timestamp layouts they try.
  */
 import { parseTime, UTC } from '../gotime.js';
+import { underscoreOK } from '../lex.js';
 
 export const STR = 'tag:yaml.org,2002:str';
 export const BINARY = 'tag:yaml.org,2002:binary';
@@ -53,34 +54,6 @@ for (const [tag, value, names] of [
   [MERGE, '<<', ['<<']],
 ] as [string, YamlScalar, string[]][]) {
   for (const name of names) RESOLVE_MAP.set(name, [tag, value]);
-}
-
-/** strconv's underscoreOK: underscores only between digits (or after a base prefix). */
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  if (s[0] === '-' || s[0] === '+') s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1] as string)) {
-    i = 2;
-    saw = '0';
-    hex = s[1] === 'x' || s[1] === 'X';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
 }
 
 /** strconv.ParseFloat(s, 64) succeeds (decimal syntax, "inf"/"nan", hex with p exponent; no overflow). */
