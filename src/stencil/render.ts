@@ -35,8 +35,8 @@ export function noValueLines(output: string): number[] {
 }
 
 /**
- * Renders a stencil template. Go lets templates nest 100000 calls and 10000 parentheses deep; the
- * JavaScript stack of the main thread runs out sooner, so a render that hits the stack's end is done
+ * Renders a stencil template. Go lets templates nest 100000 calls and 10000 parentheses deep, and
+ * Helm 1000 includes; the JavaScript stack of the main thread runs out sooner, so a render that hits the stack's end is done
  * again on a worker thread with a large stack, which gives Go's exact result.
  */
 export async function renderStencil(text: string, options: StencilOptions = {}): Promise<StencilResult> {
@@ -57,12 +57,18 @@ export async function renderStencilHere(text: string, options: StencilOptions = 
   const base = options.funcContext ?? systemContext();
   const ctx: FuncContext = { ...base, getenv: (key) => env[key] };
   const raised: string[] = [];
+  // An include that ran out of this thread's stack before Helm's limit: render again on a large one.
+  let includeStackLimited = false;
   const template = new Template(name);
   if (options.delims) template.delims(options.delims[0], options.delims[1]);
   template.funcs({
     ...sprigFuncs(ctx),
     ...helmDataFuncs(ctx),
-    ...helmTemplateFuncs(template),
+    ...helmTemplateFuncs(template, {
+      onStackLimit: () => {
+        includeStackLimited = true;
+      },
+    }),
     ...stencilFuncs(ctx, { raise: (message) => raised.push(message) }),
   });
   let output: string;
@@ -70,7 +76,10 @@ export async function renderStencilHere(text: string, options: StencilOptions = 
     template.parse(text);
     output = template.execute(data);
   } catch (err) {
-    if (err instanceof TemplateError) throw new DuatError(err.message, { cause: err });
+    if (err instanceof TemplateError) {
+      if (includeStackLimited) err.stackLimited = true;
+      throw new DuatError(err.message, { cause: err });
+    }
     throw err;
   }
   if (raised.length > 0) {

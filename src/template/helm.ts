@@ -14,6 +14,19 @@ export const HELM_RECURSION_MAX = 1000;
 export interface HelmFuncOptions {
   /** Helm's Engine.Strict: `tpl` templates use missingkey=error instead of missingkey=zero. */
   readonly strict?: boolean;
+  /**
+   * Called when an `include` ran out of JavaScript stack before Helm's limit of 1000 nested
+   * includes: the error it gives then is Helm's text, but Go would have gone on. A caller that can
+   * render again on a larger stack (stencil's large-stack worker) should.
+   */
+  readonly onStackLimit?: () => void;
+}
+
+/** What the include and tpl functions of one template set share. */
+interface HelmState {
+  readonly includedNames: Map<string, number>;
+  readonly strict: boolean;
+  readonly onStackLimit: (() => void) | undefined;
 }
 
 /**
@@ -21,16 +34,17 @@ export interface HelmFuncOptions {
  * `t.funcs(helmTemplateFuncs(t))` before parsing templates that use them.
  */
 export function helmTemplateFuncs(template: Template, options: HelmFuncOptions = {}): FuncMap {
-  const includedNames = new Map<string, number>();
-  const strict = options.strict === true;
-  return {
-    include: includeFun(template, includedNames),
-    tpl: tplFun(template, includedNames, strict),
+  const state: HelmState = {
+    includedNames: new Map(),
+    strict: options.strict === true,
+    onStackLimit: options.onStackLimit,
   };
+  return { include: includeFun(template, state), tpl: tplFun(template, state) };
 }
 
 /** Helm's includeFun: renders the named template of t's set to a string. */
-function includeFun(t: Template, includedNames: Map<string, number>): GoFunc {
+function includeFun(t: Template, state: HelmState): GoFunc {
+  const { includedNames } = state;
   return defineFunc(
     'include',
     { params: ['string', 'interface {}'], result: 'string', error: true },
@@ -53,8 +67,9 @@ function includeFun(t: Template, includedNames: Map<string, number>): GoFunc {
       } catch (e) {
         if (e instanceof TemplateError) throw new FuncError(e.message);
         // Helm stops a runaway include after 1000 levels; the JS stack runs out sooner (a few
-        // hundred levels). Report it as Helm's limit rather than as a crash.
+        // hundred levels). Report it as Helm's limit rather than as a crash, and say so.
         if (isStackOverflow(e)) {
+          state.onStackLimit?.();
           throw new FuncError(
             `rendering template has a nested reference name: ${n}: unable to execute template`,
           );
@@ -71,7 +86,7 @@ function includeFun(t: Template, includedNames: Map<string, number>): GoFunc {
  * Helm's tplFun: parses TEXT as a template in a clone of the parent's set (so {{define}}s inside it
  * stay local), with `include` and `tpl` rebound to the clone, runs it, and drops "<no value>".
  */
-function tplFun(parent: Template, includedNames: Map<string, number>, strict: boolean): GoFunc {
+function tplFun(parent: Template, state: HelmState): GoFunc {
   return defineFunc(
     'tpl',
     { params: ['string', 'interface {}'], result: 'string', error: true },
@@ -79,10 +94,10 @@ function tplFun(parent: Template, includedNames: Map<string, number>, strict: bo
       const text = tpl as string;
       const t = parent.clone();
       // Re-inject the missingkey option (see golang/go#43022).
-      t.option(strict ? 'missingkey=error' : 'missingkey=zero');
+      t.option(state.strict ? 'missingkey=error' : 'missingkey=zero');
       // Re-inject 'include' so that it can close over our clone of t; this lets any 'define's
       // inside tpl be 'include'd.
-      t.funcs({ include: includeFun(t, includedNames), tpl: tplFun(t, includedNames, strict) });
+      t.funcs({ include: includeFun(t, state), tpl: tplFun(t, state) });
       let body: Template;
       try {
         body = t.new(parent.name).parse(text);

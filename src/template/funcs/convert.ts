@@ -7,6 +7,7 @@
 
 import { formatValue, sprint } from '../gofmt.js';
 import { GoNamedInt } from '../gotime.js';
+import { underscoreOK } from '../lex.js';
 import {
   defineFunc,
   GO_TYPE,
@@ -41,38 +42,6 @@ export interface ParseResult<T> {
 /** ASCII-only lower-casing, as strconv's lower() and commonPrefixLenIgnoreCase do. */
 const lower = (c: string): string => (c >= 'A' && c <= 'Z' ? c.toLowerCase() : c);
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-
-/**
- * strconv.underscoreOK: underscores may appear only between digits or between a base prefix and a
- * digit.
- */
-function underscoreOK(str: string): boolean {
-  let s = str;
-  let saw = '^';
-  let i = 0;
-  if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'box'.includes(lower(s[1] as string))) {
-    i = 2;
-    saw = '0';
-    hex = lower(s[1] as string) === 'x';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if (isDigit(c) || (hex && lower(c) >= 'a' && lower(c) <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 /** strconv.ParseUint(s, base, bitSize) for base 0 or 2..36; bitSize 0 means 64. */
 export function goParseUint(str: string, base0: number, bitSize = 64): ParseResult<bigint> {

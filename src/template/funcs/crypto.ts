@@ -2,13 +2,11 @@
  * sprig v3.3.0's crypto.go: digests, adler32, bcrypt/htpasswd, derivePassword (Master Password
  * algorithm: scrypt then HMAC-SHA256), AES-256-CBC encryptAES/decryptAES, randBytes and
  * genPrivateKey. Randomness (salts, IVs, randBytes) comes from ctx.randomBytes.
- *
- * Certificate functions (genCA, genSelfSignedCert, genSignedCert, buildCustomCert and the WithKey
- * variants) are declared with sprig's signatures but fail when called: producing Go-compatible X.509
- * certificates needs an ASN.1/X.509 library (see the report in the lead's notes).
+ * The certificate functions are in certs.ts.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, scryptSync } from 'node:crypto';
 import { defineFunc, FuncError, type GoFunc, type GoInt, type Value } from '../value.js';
+import { certificateFuncs } from './certs.js';
 import type { FuncContext } from './context.js';
 import { base64Decode, base64Encode, CorruptInputError } from './text/baseenc.js';
 import { BcryptError, generateFromPassword } from './text/bcrypt.js';
@@ -177,16 +175,9 @@ function randBytes(ctx: FuncContext, count: number): string {
   return base64Encode(ctx.randomBytes(count));
 }
 
-const CERT = 'sprig.certificate';
-
-function certificateUnsupported(name: string): never {
-  throw new FuncError(`${name}: X.509 certificate generation is not supported by duat`);
-}
-
 export function cryptoFuncs(ctx: FuncContext): Record<string, GoFunc> {
   const S = 'string';
   const I = 'int';
-  const L = '[]interface {}';
   const list: GoFunc[] = [
     defineFunc('sha1sum', { params: [S], result: S }, (s) => digest('sha1', str(s))),
     defineFunc('sha256sum', { params: [S], result: S }, (s) => digest('sha256', str(s))),
@@ -209,25 +200,6 @@ export function cryptoFuncs(ctx: FuncContext): Record<string, GoFunc> {
     defineFunc('decryptAES', { params: [S, S], result: S, error: true }, (pw, text) =>
       decryptAES(str(pw), str(text)),
     ),
-    defineFunc('buildCustomCert', { params: [S, S], result: CERT, error: true }, () =>
-      certificateUnsupported('buildCustomCert'),
-    ),
-    defineFunc('genCA', { params: [S, I], result: CERT, error: true }, () => certificateUnsupported('genCA')),
-    defineFunc('genCAWithKey', { params: [S, I, S], result: CERT, error: true }, () =>
-      certificateUnsupported('genCAWithKey'),
-    ),
-    defineFunc('genSelfSignedCert', { params: [S, L, L, I], result: CERT, error: true }, () =>
-      certificateUnsupported('genSelfSignedCert'),
-    ),
-    defineFunc('genSelfSignedCertWithKey', { params: [S, L, L, I, S], result: CERT, error: true }, () =>
-      certificateUnsupported('genSelfSignedCertWithKey'),
-    ),
-    defineFunc('genSignedCert', { params: [S, L, L, I, CERT], result: CERT, error: true }, () =>
-      certificateUnsupported('genSignedCert'),
-    ),
-    defineFunc('genSignedCertWithKey', { params: [S, L, L, I, CERT, S], result: CERT, error: true }, () =>
-      certificateUnsupported('genSignedCertWithKey'),
-    ),
   ];
-  return Object.fromEntries(list.map((fn) => [fn.name, fn]));
+  return { ...Object.fromEntries(list.map((fn) => [fn.name, fn])), ...certificateFuncs(ctx) };
 }

@@ -20,13 +20,25 @@ import {
   isSeq,
   type Node,
   parseAllDocuments,
+  visit,
   type YAMLError,
 } from 'yaml';
 import { formatFloat, quote } from '../strconv.js';
 import { defineFunc, FuncError, type GoFunc, type GoMap, type Value } from '../value.js';
 import type { FuncContext } from './context.js';
 import { decodeJSON } from './json.js';
-import { goParseFloatOK, goParseIntValue, yamlTimestampOK } from './stencil.js';
+import {
+  BINARY,
+  BOOL,
+  FLOAT,
+  GO_YAML_2_4,
+  INT,
+  MERGE,
+  NULL,
+  resolvePlain,
+  STR,
+  TIMESTAMP,
+} from './yaml-resolve.js';
 
 // ---- go-yaml v2.4 values ------------------------------------------------------------------------
 
@@ -54,45 +66,15 @@ function keyType(k: YamlValue): string {
 /** A go-yaml failure (failf): the message without the "yaml: " prefix. */
 class YamlFail extends Error {}
 
-const STR = 'tag:yaml.org,2002:str';
-const BINARY = 'tag:yaml.org,2002:binary';
-const BOOL = 'tag:yaml.org,2002:bool';
-const INT = 'tag:yaml.org,2002:int';
-const FLOAT = 'tag:yaml.org,2002:float';
-const NULL = 'tag:yaml.org,2002:null';
-const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
-const MERGE = 'tag:yaml.org,2002:merge';
-
 function shortTag(tag: string): string {
   return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
 }
-
-const RESOLVE_MAP = new Map<string, [string, YamlValue]>();
-for (const [tag, value, names] of [
-  [BOOL, true, ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']],
-  [BOOL, false, ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']],
-  [NULL, null, ['', '~', 'null', 'Null', 'NULL']],
-  [FLOAT, Number.NaN, ['.nan', '.NaN', '.NAN']],
-  [FLOAT, Number.POSITIVE_INFINITY, ['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF']],
-  [FLOAT, Number.NEGATIVE_INFINITY, ['-.inf', '-.Inf', '-.INF']],
-  ['tag:yaml.org,2002:merge', '<<', ['<<']],
-] as [string, YamlValue, string[]][]) {
-  for (const name of names) RESOLVE_MAP.set(name, [tag, value]);
-}
-
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const TIMESTAMP_FORMATS = [
-  '2006-1-2T15:4:5.999999999Z07:00',
-  '2006-1-2t15:4:5.999999999Z07:00',
-  '2006-1-2 15:4:5.999999999',
-  '2006-1-2',
-];
 
 /** go-yaml v2.4 resolve(tag, in): the resolved tag and value, or a YamlFail. */
 function resolve(tag: string, input: string): [string, YamlValue] {
   const resolvable = ['', STR, BOOL, INT, FLOAT, NULL, TIMESTAMP].includes(tag);
   if (!resolvable) return [tag, input];
-  let [rtag, out] = resolvePlain(tag, input);
+  let [rtag, out]: [string, YamlValue] = resolvePlain(GO_YAML_2_4, tag, input);
   if (tag !== '' && tag !== rtag && tag !== STR && tag !== BINARY) {
     if (tag === FLOAT && rtag === INT) {
       rtag = FLOAT;
@@ -102,42 +84,6 @@ function resolve(tag: string, input: string): [string, YamlValue] {
     }
   }
   return [rtag, out];
-}
-
-function resolvePlain(tag: string, input: string): [string, YamlValue] {
-  const c = input === '' ? 'N' : (input[0] as string);
-  const hint =
-    c === '+' || c === '-'
-      ? 'S'
-      : c >= '0' && c <= '9'
-        ? 'D'
-        : c === '.'
-          ? '.'
-          : 'yYnNtTfFoO~N'.includes(c)
-            ? 'M'
-            : '';
-  if (hint !== '' && tag !== STR && tag !== BINARY) {
-    const item = RESOLVE_MAP.get(input);
-    if (item) return item;
-    if (hint === '.') {
-      if (goParseFloatOK(input)) return [FLOAT, Number(input.replaceAll('_', ''))];
-    } else if (hint === 'D' || hint === 'S') {
-      if ((tag === '' || tag === TIMESTAMP) && yamlTimestampOK(input, TIMESTAMP_FORMATS))
-        return [TIMESTAMP, input];
-      const plain = input.replaceAll('_', '');
-      const i = goParseIntValue(plain, true, 0) ?? goParseIntValue(plain, false, 0);
-      if (i !== undefined) return [INT, i];
-      if (YAML_STYLE_FLOAT.test(plain) && goParseFloatOK(plain)) return [FLOAT, Number(plain)];
-      if (plain.startsWith('0b')) {
-        const b = goParseIntValue(plain.slice(2), true, 2) ?? goParseIntValue(plain.slice(2), false, 2);
-        if (b !== undefined) return [INT, b];
-      } else if (plain.startsWith('-0b')) {
-        const b = goParseIntValue(`-${plain.slice(3)}`, true, 2);
-        if (b !== undefined) return [INT, b];
-      }
-    }
-  }
-  return [STR, input];
 }
 
 /** Go's %#v of a decoded YAML value, for "invalid map key" and "unsupported map key" messages. */
@@ -152,22 +98,79 @@ function goSyntax(v: YamlValue): string {
   return `map[interface {}]interface {}{${items.join(', ')}}`;
 }
 
-/** go-yaml's decoder over the `yaml` package's syntax tree of one document. */
+// go-yaml v2.4 decode.go: the alias expansion it allows before "document contains excessive aliasing".
+const ALIAS_RATIO_RANGE_LOW = 400_000;
+const ALIAS_RATIO_RANGE_HIGH = 4_000_000;
+
+/** go-yaml's allowedAliasRatio: the share of decode steps that may come from alias expansion. */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
+  if (decodeCount >= ALIAS_RATIO_RANGE_HIGH) return 0.1;
+  return (
+    0.99 - (0.89 * (decodeCount - ALIAS_RATIO_RANGE_LOW)) / (ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW)
+  );
+}
+
+/**
+ * The node each alias of `doc` refers to: the last node before it with that anchor, as go-yaml's
+ * parser binds aliases (one pass; the `yaml` package's Alias.resolve searches the whole document
+ * on every call, which an alias-heavy document turns quadratic).
+ */
+function aliasTargets(doc: Document): Map<Node, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Node, Node | undefined>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
+ * go-yaml's decoder over the `yaml` package's syntax tree of one document. It counts decode steps
+ * as go-yaml's decoder.unmarshal does (the document, every node, every alias and what it expands
+ * to) and fails as go-yaml does when alias expansion dominates (a "billion laughs" document).
+ */
 class YamlDecoder {
   private readonly inProgress = new Set<Node>();
+  private readonly targets: Map<Node, Node | undefined>;
+  // go-yaml's decoder.unmarshal of the document node is the first step.
+  private decodeCount = 1;
+  private aliasCount = 0;
+  private aliasDepth = 0;
 
-  constructor(private readonly doc: Document) {}
+  constructor(doc: Document) {
+    this.targets = aliasTargets(doc);
+  }
+
+  /** The start of go-yaml's decoder.unmarshal: count the step, stop excessive aliasing. */
+  private step(): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
+      throw new YamlFail('document contains excessive aliasing');
+    }
+  }
 
   decode(node: unknown): YamlValue {
+    this.step();
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.targets.get(node);
       if (!target) throw new YamlFail(`unknown anchor '${node.source}' referenced`);
       if (this.inProgress.has(target)) throw new YamlFail(`anchor '${node.source}' value contains itself`);
       this.inProgress.add(target);
+      this.aliasDepth++;
       try {
         return this.decode(target);
       } finally {
+        this.aliasDepth--;
         this.inProgress.delete(target);
       }
     }
@@ -222,7 +225,7 @@ class YamlDecoder {
     const wantMap = (): never => {
       throw new YamlFail('map merge requires map or sequence of maps as the value');
     };
-    const target = (n: unknown): unknown => (isAlias(n) ? n.resolve(this.doc) : n);
+    const target = (n: unknown): unknown => (isAlias(n) ? this.targets.get(n) : n);
     if (isMap(target(node))) {
       this.mergeOne(node, out);
     } else if (isSeq(node)) {

@@ -15,6 +15,7 @@ import { envFuncs } from './env.js';
 import { jsonFuncs } from './json.js';
 import { listFuncs } from './lists.js';
 import { mathFuncs } from './math.js';
+import { networkFuncs } from './network.js';
 import { pathFuncs } from './paths.js';
 import { randomFuncs } from './random.js';
 import { reflectionFuncs } from './reflection.js';
@@ -46,5 +47,6 @@ export function sprigFuncs(ctx: FuncContext = systemContext()): FuncMap {
     ...dateFuncs(ctx),
     ...jsonFuncs(ctx),
     ...envFuncs(ctx),
+    ...networkFuncs(ctx),
   };
 }

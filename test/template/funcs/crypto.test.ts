@@ -10,6 +10,7 @@ import { fixedContext } from '../../../src/template/funcs/context.js';
 import { cryptoFuncs } from '../../../src/template/funcs/crypto.js';
 import { bcryptHash } from '../../../src/template/funcs/text/bcrypt.js';
 import { generatePrivateKey } from '../../../src/template/funcs/text/keys.js';
+import { renderTemplate } from '../../../src/template/index.js';
 import { goInt } from '../../../src/template/value.js';
 import { checkTable, checkTemplates, jsonRows, type Row, type TemplateRow, testFuncs } from './sprig-call.js';
 
@@ -94,6 +95,17 @@ describe('sprig crypto functions', () => {
         password,
       );
     }
+  });
+
+  it('hash the bytes of a password that is not UTF-8, as Go does', () => {
+    // Go: {{ bcrypt (b64dec "//7/") }}, the bytes ff fe ff (what bcryptjs, taking text, cannot hash).
+    const hash = '$2a$10$vz1muaaCQIUiN1J9RTWsMOjf8bWGiqQqhNdRHuoR3g3sX1eLuV3yW';
+    assert.equal(hash.slice(29), bcryptHash(Uint8Array.of(0xff, 0xfe, 0xff), 10, hash.slice(7, 29)));
+    const f = cryptoFuncs(fixedContext({ seed: 3 }));
+    const ours = renderTemplate('t', '{{ bcrypt (b64dec "//7/") }}', null, {
+      funcs: { ...testFuncs(), ...f },
+    });
+    assert.equal(ours.slice(29), bcryptHash(Uint8Array.of(0xff, 0xfe, 0xff), 10, ours.slice(7, 29)));
   });
 
   it('make bcrypt and htpasswd values with a salt from the context', () => {

@@ -74,8 +74,4 @@ describe('sprig random functions', () => {
     assert.deepEqual([...s].sort(), [...'héllo wörld😀'].sort());
     assert.equal(call('shuffle', ''), '');
   });
-
-  it('leave getHostByName out on purpose (it needs the network)', () => {
-    assert.equal(fns().getHostByName, undefined);
-  });
 });

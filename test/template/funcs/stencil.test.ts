@@ -12,13 +12,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fixedContext } from '../../../src/template/funcs/context.js';
 import { JsonMarshalError, marshalJSON } from '../../../src/template/funcs/json.js';
-import {
-  marshalTOML,
-  marshalYAML,
-  stencilFuncs,
-  TomlEncodeError,
-  YamlMarshalPanic,
-} from '../../../src/template/funcs/stencil.js';
+import { stencilFuncs } from '../../../src/template/funcs/stencil.js';
+import { marshalTOML, TomlEncodeError } from '../../../src/template/funcs/toml-encode.js';
+import { marshalYAML, YamlMarshalPanic } from '../../../src/template/funcs/yaml-encode.js';
 import { goDuration, goTimeFromNanos, parseInLocation, UTC } from '../../../src/template/gotime.js';
 import {
   fromJSON,
