@@ -9,8 +9,7 @@ import { defaultStateDir } from '../../watch/journal.js';
 import type { Runner } from '../../watch/runners/runner.js';
 import type { RunRecord } from '../../watch/runs.js';
 import { diskSource, readRunLog, statusOf, type WatchStatus } from '../../watch/status.js';
-import { MIN_TOKEN_LENGTH } from '../../watch/ui/index.js';
-import { Watcher } from '../../watch/watcher.js';
+import { MIN_TOKEN_LENGTH } from '../../watch/ui/token-rules.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { CommandIO } from '../command.js';
 
@@ -428,6 +427,8 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
   const once = args.flags.once === true;
   const job = jobSourceOf(args);
   const kubernetes = runner === 'kubernetes' ? await kubernetesRunner(args, io, job, log) : undefined;
+  // Loaded here only: status, logs and gc need none of the watcher (nor the status pages it serves).
+  const { Watcher } = await import('../../watch/watcher.js');
   const watcher = await Watcher.start({
     repositories: args.positionals,
     stateDir: stateDirOf(args, io),

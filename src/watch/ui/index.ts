@@ -46,11 +46,11 @@ import {
   securityHeaders,
   setCookies,
 } from './security.js';
+import { MIN_TOKEN_LENGTH } from './token-rules.js';
 
 export { isLocalRequest, isLoopbackAddress } from './security.js';
+export { MIN_TOKEN_LENGTH };
 
-/** The shortest --ui-token accepted: it is all that stands between the network and the actions. */
-export const MIN_TOKEN_LENGTH = 16;
 /** How much of a log the run page shows at first (the rest is a link away). */
 const PAGE_LOG_TAIL = 512 * 1024;
 /** Log followers at once (each reads the log a few times a second). */
