@@ -72,7 +72,9 @@ const NOT_THERE_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
 /**
  * A 404 that says clearly "no such manifest": its body is a distribution error body naming only
  * MANIFEST_UNKNOWN or NAME_UNKNOWN, or it has no body (a HEAD answer, which cannot carry one) and a
- * JSON or no Content-Type. A 404 page of a proxy or a web server (HTML, plain text, other codes) is not.
+ * JSON, plain-text or no Content-Type: go-containerregistry's registry writes its JSON error without a
+ * Content-Type, which Go's net/http then sniffs as text/plain, and a HEAD answer keeps only that header.
+ * A 404 page of a proxy or a web server (HTML, a text body, other codes) is not.
  */
 export function isClearNotFound(
   status: number,
@@ -84,7 +86,7 @@ export function isClearNotFound(
   if (codes.length > 0) return codes.every((c) => NOT_THERE_CODES.has(c.code));
   if (body.trim() !== '') return false;
   const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === '' || type === 'application/json';
+  return type === '' || type === 'application/json' || type === 'text/plain';
 }
 
 /** Not found: a missing tag, digest or repository, said clearly (see isClearNotFound). */

@@ -62,6 +62,11 @@ test('a clear 404 is "not there" (exit 1): HEAD with a JSON type, MANIFEST_UNKNO
     ),
   );
   assert.equal((await exists()).code, 1);
+  // go-containerregistry's registry: JSON written without a Content-Type, sniffed by Go as text/plain.
+  server.handle(
+    openRegistry((_req, res) => res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end()),
+  );
+  assert.equal((await exists()).code, 1);
   for (const code of ['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']) {
     server.handle(
       headWithoutDigest((_req, res) =>
@@ -85,6 +90,12 @@ test("a 404 that is not a registry's (an HTML page, other codes) is exit 2", asy
     ),
   );
   assertError(await exists(), /answered 404 with "<html><body>Not Found/);
+  server.handle(
+    headWithoutDigest((_req, res) =>
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n'),
+    ),
+  );
+  assertError(await exists(), /answered 404 with "404 page not found"/);
   server.handle(
     headWithoutDigest((_req, res) =>
       res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNSUPPORTED"}]}'),

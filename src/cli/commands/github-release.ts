@@ -1,6 +1,7 @@
 /** `duat github-release`: the command line over src/release. */
 import { readFileSync } from 'node:fs';
 import { DuatError, describeFsError, UsageError } from '../../core/errors.js';
+import { hideSecretsInArgv } from '../../core/hide-argv.js';
 import { parseFileList } from '../../release/files.js';
 import { createProgressBar, loggerAroundBar } from '../../release/progress.js';
 import { publishRelease } from '../../release/publish.js';
@@ -172,6 +173,8 @@ export async function run(args: ParsedArgs, io: CommandIO): Promise<number> {
   }
   if (args.sources['github-token'] === 'argv') {
     io.log.warn('a token on the command line is visible to other users; prefer GITHUB_TOKEN');
+    // Read (and registered for masking) by now: ps shows it no longer, for the rest of a long upload.
+    hideSecretsInArgv();
   }
   const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
   const log = bar ? loggerAroundBar(io.log, bar) : io.log;
