@@ -185,7 +185,8 @@ export const spec: CommandSpec = {
       placeholder: 'IMAGE',
       env: 'GIT_WATCH_SOURCE_IMAGE',
       description:
-        'The image of the init container that fetches the commit (needs git and sh). Default alpine/git.',
+        'The image of the init container that fetches the commit (needs git and sh; default alpine/git); ' +
+        'with --source pvc, of the pod that copies the commit into the claim (needs tar; default busybox).',
     },
     {
       name: 'source-mount-path',
