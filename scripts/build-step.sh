@@ -1,4 +1,12 @@
 # Sourced by the scripts that build the tests' tools (k8s-control-plane.sh, k8s-real-node.sh).
+# cached: true when every binary of $BINARIES is in $BIN_DIR (built aside and renamed in, so whole).
+cached() {
+  local b
+  for b in "${BINARIES[@]}"; do
+    [ -x "$BIN_DIR/$b" ] || return 1
+  done
+}
+
 # run LOGNAME CMD...: runs CMD with its output in $LOG_DIR/LOGNAME.log, says how long it took (prefixed
 # with $STEP_PREFIX) on stderr; on failure prints the log's tail and exits 1.
 run() {

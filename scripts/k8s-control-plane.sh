@@ -30,12 +30,8 @@ BIN_DIR="$CACHE_ROOT/k8s-$K8S_VERSION"
 LOG_DIR="$CACHE_ROOT/logs"
 BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
-cached() {
-  local b
-  for b in "${BINARIES[@]}"; do
-    [ -x "$BIN_DIR/$b" ] || return 1
-  done
-}
+# shellcheck source=build-step.sh
+source "$ROOT/scripts/build-step.sh"
 
 if [ "${1:-}" = "--check" ]; then
   cached
@@ -66,8 +62,6 @@ SCRATCH="$(mktemp -d "$CACHE_ROOT/k8s-build.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
 
 STEP_PREFIX=k8s-control-plane
-# shellcheck source=build-step.sh
-source "$ROOT/scripts/build-step.sh"
 
 export CGO_ENABLED=0
 

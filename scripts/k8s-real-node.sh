@@ -25,12 +25,8 @@ BIN_DIR="$CACHE_ROOT/k8s-node-$K8S_VERSION"
 LOG_DIR="$CACHE_ROOT/logs"
 BINARIES=(kubelet pause)
 
-cached() {
-  local b
-  for b in "${BINARIES[@]}"; do
-    [ -x "$BIN_DIR/$b" ] || return 1
-  done
-}
+# shellcheck source=build-step.sh
+source "$ROOT/scripts/build-step.sh"
 
 if [ "${1:-}" = "--check" ]; then
   cached
@@ -71,8 +67,6 @@ SCRATCH="$(mktemp -d "$CACHE_ROOT/k8s-node-build.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
 
 STEP_PREFIX=k8s-real-node
-# shellcheck source=build-step.sh
-source "$ROOT/scripts/build-step.sh"
 
 export CGO_ENABLED=0
 LDFLAGS="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$K8S_MINOR"
