@@ -5,11 +5,16 @@
 // - every dependency is bundled: no module resolution through node_modules at run time;
 // - one chunk per subcommand and per dynamically imported module (esbuild's code splitting), so a
 //   command loads only what it runs; the AWS SDK, Octokit and the Kubernetes client load on first use;
-// - V8's compiled code is kept between runs (scripts/code-cache.cjs, inlined at the top of duat.js);
+// - but one file per command: esbuild shares code between commands in a dozen small chunks, and each
+//   file costs a resolve, a read and a compile (14 files were a third of `semver extract`). So each
+//   chunk's file holds the chunks it loads that are not loaded already whenever it is imported, and
+//   chunks are defined by name and run once, as modules are (see RUNTIME);
+// - V8's compiled code is kept between runs (scripts/code-cache.cjs, inlined at the top of duat.js,
+//   which holds nothing else: Node compiles its entry file before any cache is set up);
 // - the chunks are CommonJS (dist/bin/package.json says so): Node's ES module loader costs ~10% of a
 //   bare `node -e 0` before the first line runs, the CommonJS loader almost nothing. esbuild splits only
-//   ES modules, so each ES chunk is then rewritten to CommonJS with its imports as require() calls
-//   (dynamic ones too): every chunk is still loaded once and shared, as the ES chunks were;
+//   ES modules, so each ES chunk is then rewritten to CommonJS with its imports (dynamic ones too) as
+//   calls of the chunk table: every chunk is still run once and shared, as the ES chunks were;
 // - Node's own modules that `node -e 0` does not load (crypto, os, child_process, worker_threads, ...)
 //   are required on first use, not when a chunk loads: each costs a compile, and crypto alone is a
 //   dozen of them;
@@ -60,7 +65,7 @@ const vendored = {
 };
 
 const split = await build({
-  entryPoints: { duat: join(root, 'dist', 'src', 'cli', 'main.js') },
+  entryPoints: { 'chunks/cli': join(root, 'dist', 'src', 'cli', 'main.js') },
   outdir,
   write: false,
   bundle: true,
@@ -105,10 +110,20 @@ const COMPILE_CACHE = readFileSync(join(root, 'scripts', 'code-cache.cjs'), 'utf
   .filter((line) => !/^\s*\/\//.test(line))
   .join('\n');
 
-/** What a chunk needs before its code: only the helpers it uses, since every line costs start-up. */
-function prelude(code, entry) {
+/**
+ * Chunks are defined by name and run on first need, as CommonJS modules are: a file of chunks
+ * registers them in DEFS; CHUNK(name) runs one once and returns its exports, loading
+ * chunks/NAME.js first when no loaded file defined it. duat.js is this and nothing else: Node compiles
+ * its entry file before any cache is set up, so what it holds is compiled afresh every run.
+ */
+const DEFS = '__duat_defs';
+const CHUNK = '__duat_chunk';
+const RUNTIME = `var ${DEFS}=Object.create(null),__duat_done=Object.create(null);
+function ${CHUNK}(name){let m=__duat_done[name];if(m===undefined){if(!(name in ${DEFS}))require(\`\${__dirname}/chunks/\${name}.js\`)(${DEFS},${CHUNK});__duat_done[name]=m={exports:{}};${DEFS}[name].call(m.exports,m,m.exports);}return m.exports;}`;
+
+/** What a file of chunks needs before them: only the helpers they use, since every line costs start-up. */
+function prelude(code) {
   const lines = ['"use strict";'];
-  if (entry) lines.push(`\n${COMPILE_CACHE}\n`);
   if (code.includes(IMPORT_META_URL))
     lines.push(`var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;`);
   if (code.includes(LAZY))
@@ -118,11 +133,13 @@ function prelude(code, entry) {
   return lines.join('');
 }
 
-rmSync(outdir, { recursive: true, force: true });
-mkdirSync(join(outdir, 'chunks'), { recursive: true });
-writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+/** `require("./chunk-X.js")` of one chunk by another, static when it is a top-level import. */
+const CHUNK_REQUIRE =
+  /^(var \w+ = (?:__toESM\()?)?require\("\.\/([\w.-]+)\.js"\)|require\("\.\/([\w.-]+)\.js"\)/gm;
+
+const chunks = new Map();
 for (const file of split.outputFiles) {
-  const entry = basename(file.path) === 'duat.js';
+  const name = basename(file.path, '.js');
   const cjs = await transform(file.text.replace(/^#!.*\n/, ''), {
     format: 'cjs',
     platform: 'node',
@@ -134,9 +151,74 @@ for (const file of split.outputFiles) {
     // The build above has already reported on this code (bundled packages' own warnings included).
     logLevel: 'error',
   });
-  const code = lazyRequires(cjs.code, file.path);
-  writeFileSync(file.path, `${entry ? '#!/usr/bin/env node\n' : ''}${prelude(code, entry)}\n${code}`);
+  const statics = new Set();
+  const dynamics = new Set();
+  const code = lazyRequires(cjs.code, file.path).replace(
+    CHUNK_REQUIRE,
+    (_, head, staticName, dynamicName) => {
+      if (staticName) statics.add(staticName);
+      else dynamics.add(dynamicName);
+      return `${head ?? ''}${CHUNK}("${staticName ?? dynamicName}")`;
+    },
+  );
+  chunks.set(name, { code, statics, dynamics });
 }
+for (const [name, chunk] of chunks)
+  for (const dep of [...chunk.statics, ...chunk.dynamics])
+    if (!chunks.has(dep)) throw new Error(`chunk ${name} requires ${dep}, which the build did not make`);
+
+/** A chunk and every chunk it loads when it runs. */
+function closure(name, into = new Set()) {
+  if (into.has(name)) return into;
+  into.add(name);
+  for (const dep of chunks.get(name).statics) closure(dep, into);
+  return into;
+}
+
+/**
+ * One file per chunk, holding it and the chunks it loads that are not defined already whenever it is
+ * imported: the chunks of every importer and of what defined the importer (Rollup's rule for shared
+ * code). So a command is one file beside the CLI's, not the dozen chunks esbuild shares between
+ * commands: each file costs a resolve, a read and a compile.
+ */
+const ENTRY = 'cli';
+const everything = new Set(chunks.keys());
+const defined = new Map([...chunks.keys()].map((name) => [name, name === ENTRY ? new Set() : everything]));
+for (let changed = true; changed; ) {
+  changed = false;
+  for (const name of chunks.keys()) {
+    if (name === ENTRY) continue;
+    let common;
+    for (const [importer, chunk] of chunks) {
+      if (!chunk.dynamics.has(name)) continue;
+      const there = new Set([...defined.get(importer), ...closure(importer)]);
+      common = common === undefined ? there : new Set([...common].filter((n) => there.has(n)));
+    }
+    if (common !== undefined && common.size < defined.get(name).size) {
+      defined.set(name, common);
+      changed = true;
+    }
+  }
+}
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(join(outdir, 'chunks'), { recursive: true });
+writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+for (const name of chunks.keys()) {
+  const members = [name, ...[...closure(name)].filter((n) => n !== name && !defined.get(name).has(n))];
+  // Parenthesised, so V8 compiles each chunk's top level with the file (and caches it): it runs.
+  const body = members
+    .map((n) => `${DEFS}[${JSON.stringify(n)}]=(function(module,exports){\n${chunks.get(n).code}\n});`)
+    .join('\n');
+  writeFileSync(
+    join(outdir, 'chunks', `${name}.js`),
+    `${prelude(body)}\nmodule.exports=(${DEFS},${CHUNK})=>{\n${body}\n};\n`,
+  );
+}
+writeFileSync(
+  join(outdir, 'duat.js'),
+  `#!/usr/bin/env node\n"use strict";\n${COMPILE_CACHE}\n${RUNTIME}\n${CHUNK}(${JSON.stringify(ENTRY)});\n`,
+);
 for (const name of LAZY_PACKAGES) {
   await build({
     entryPoints: [name],
