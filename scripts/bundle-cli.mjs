@@ -21,13 +21,14 @@
 // - so are the packages in LAZY_PACKAGES, each bundled alone into dist/bin/vendor/: yaml and TOML
 //   support are a third of what `stencil` would otherwise load for a template that uses neither.
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { build, transform } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist', 'bin');
-// import.meta.url of each chunk, for the modules that find files relative to themselves.
-const IMPORT_META_URL = '__duat_import_meta_url';
+// import.meta.url of each chunk, for the modules that find files relative to themselves: a getter,
+// since making a URL costs more than most commands use it.
+const IMPORT_META = '__duat_import_meta';
 const LAZY = '__duat_lazy';
 // Node's modules already loaded when a script starts (`node -e 0` has them): required as they are.
 const PRELOADED = new Set(['fs', 'path', 'url', 'util', 'events', 'buffer', 'process', 'timers']);
@@ -82,50 +83,42 @@ const split = await build({
 
 /**
  * `var x = require("node:crypto");` (or __toESM(...) of it) becomes a proxy that requires on first
- * use; so does `require("duat-vendor:yaml")`, pointed at dist/bin/vendor/yaml.js.
+ * use; so does `require("duat-vendor:yaml")`, pointed at the chunk vendor-yaml.
  */
-function lazyRequires(code, file) {
+function lazyRequires(code) {
   return code.replace(
     /^var (\w+) = (__toESM\()?require\("([^"]+)"\)(\))?;$/gm,
     (line, name, toEsm, id, close) => {
       if (Boolean(toEsm) !== Boolean(close)) return line;
-      let path;
-      if (id.startsWith(VENDOR)) {
-        const target = join(outdir, 'vendor', `${id.slice(VENDOR.length)}.js`);
-        path = `./${relative(dirname(file), target)}`;
-      } else {
+      let load;
+      if (id.startsWith(VENDOR)) load = `${CHUNK}("vendor-${id.slice(VENDOR.length)}")`;
+      else {
         const builtin = id.replace(/^node:/, '');
         if (PRELOADED.has(builtin.split('/')[0]) || id.startsWith('.')) return line;
-        path = `node:${builtin}`;
+        load = `require("node:${builtin}")`;
       }
-      const load = toEsm ? `__toESM(require("${path}"))` : `require("${path}")`;
+      if (toEsm) load = `__toESM(${load})`;
       return `var ${name} = ${LAZY}(() => ${load});`;
     },
   );
 }
 
-/** V8's compiled code kept between runs (see the file); the first lines of duat.js. */
-const COMPILE_CACHE = readFileSync(join(root, 'scripts', 'code-cache.cjs'), 'utf8')
+/** duat.js: the chunk table and V8's code cache (see the file), without its comments. */
+const LOADER = readFileSync(join(root, 'scripts', 'chunk-loader.cjs'), 'utf8')
   .split('\n')
   .filter((line) => !/^\s*\/\//.test(line))
   .join('\n');
-
-/**
- * Chunks are defined by name and run on first need, as CommonJS modules are: a file of chunks
- * registers them in DEFS; CHUNK(name) runs one once and returns its exports, loading
- * chunks/NAME.js first when no loaded file defined it. duat.js is this and nothing else: Node compiles
- * its entry file before any cache is set up, so what it holds is compiled afresh every run.
- */
+// The names scripts/chunk-loader.cjs gives a file of chunks for its table and for a chunk's exports.
 const DEFS = '__duat_defs';
 const CHUNK = '__duat_chunk';
-const RUNTIME = `var ${DEFS}=Object.create(null),__duat_done=Object.create(null);
-function ${CHUNK}(name){let m=__duat_done[name];if(m===undefined){if(!(name in ${DEFS}))require(\`\${__dirname}/chunks/\${name}.js\`)(${DEFS},${CHUNK});__duat_done[name]=m={exports:{}};${DEFS}[name].call(m.exports,m,m.exports);}return m.exports;}`;
 
 /** What a file of chunks needs before them: only the helpers they use, since every line costs start-up. */
 function prelude(code) {
   const lines = ['"use strict";'];
-  if (code.includes(IMPORT_META_URL))
-    lines.push(`var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;`);
+  if (code.includes(IMPORT_META))
+    lines.push(
+      `var ${IMPORT_META}={get url(){return this.u??=require("node:url").pathToFileURL(__filename).href;}};`,
+    );
   if (code.includes(LAZY))
     lines.push(
       `var ${LAZY}=(load)=>{let m;return new Proxy({},{get:(_,k)=>(m??=load())[k],has:(_,k)=>k in(m??=load())});};`,
@@ -146,22 +139,34 @@ for (const file of split.outputFiles) {
     target: 'node20',
     // import() becomes require() too: an import() from CommonJS would start the ES module loader.
     supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': IMPORT_META_URL },
+    define: { 'import.meta.url': `${IMPORT_META}.url` },
     sourcefile: relative(outdir, file.path),
     // The build above has already reported on this code (bundled packages' own warnings included).
     logLevel: 'error',
   });
   const statics = new Set();
   const dynamics = new Set();
-  const code = lazyRequires(cjs.code, file.path).replace(
-    CHUNK_REQUIRE,
-    (_, head, staticName, dynamicName) => {
-      if (staticName) statics.add(staticName);
-      else dynamics.add(dynamicName);
-      return `${head ?? ''}${CHUNK}("${staticName ?? dynamicName}")`;
-    },
-  );
+  const code = lazyRequires(cjs.code).replace(CHUNK_REQUIRE, (_, head, staticName, dynamicName) => {
+    if (staticName) statics.add(staticName);
+    else dynamics.add(dynamicName);
+    return `${head ?? ''}${CHUNK}("${staticName ?? dynamicName}")`;
+  });
   chunks.set(name, { code, statics, dynamics });
+}
+for (const name of LAZY_PACKAGES) {
+  const vendored = await build({
+    entryPoints: [name],
+    write: false,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const code = vendored.outputFiles[0].text;
+  chunks.set(`vendor-${name}`, { code, statics: new Set(), dynamics: new Set() });
 }
 for (const [name, chunk] of chunks)
   for (const dep of [...chunk.statics, ...chunk.dynamics])
@@ -212,24 +217,8 @@ for (const name of chunks.keys()) {
     .join('\n');
   writeFileSync(
     join(outdir, 'chunks', `${name}.js`),
-    `${prelude(body)}\nmodule.exports=(${DEFS},${CHUNK})=>{\n${body}\n};\n`,
+    `(function(require,__filename,__dirname,${DEFS},${CHUNK}){${prelude(body)}\n${body}\n})\n`,
   );
 }
-writeFileSync(
-  join(outdir, 'duat.js'),
-  `#!/usr/bin/env node\n"use strict";\n${COMPILE_CACHE}\n${RUNTIME}\n${CHUNK}(${JSON.stringify(ENTRY)});\n`,
-);
-for (const name of LAZY_PACKAGES) {
-  await build({
-    entryPoints: [name],
-    outfile: join(outdir, 'vendor', `${name}.js`),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-}
+writeFileSync(join(outdir, 'duat.js'), `#!/usr/bin/env node\n${LOADER}`);
 chmodSync(join(outdir, 'duat.js'), 0o755);

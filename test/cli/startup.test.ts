@@ -17,19 +17,29 @@ import { tempDir } from '../helpers/tmp.js';
 interface Loaded {
   /** Node's modules loaded, as in process.moduleLoadList ("NativeModule crypto"). */
   node: string[];
-  /** Files loaded through require, absolute paths. */
+  /** Code files loaded (through require, or read by duat's chunk loader), absolute paths. */
   files: string[];
 }
 
-/** Runs duat with a preload that records, at exit, what was loaded. */
+/**
+ * Runs duat with a preload that records, at exit, what was loaded: Node's modules, the files in
+ * require's cache and the .js files read (duat.js reads and compiles its chunks itself).
+ */
 function loadedBy(t: import('node:test').TestContext, args: string[], cwd: string): Loaded {
   const dir = tempDir(t);
   const report = join(dir, 'loaded.json');
   const preload = join(dir, 'record-loads.cjs');
   writeFileSync(
     preload,
-    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({
-      node: process.moduleLoadList, files: Object.keys(require.cache) })));\n`,
+    `const fs = require('fs');
+    const read = new Set();
+    const readFileSync = fs.readFileSync;
+    fs.readFileSync = function (path, ...rest) {
+      if (typeof path === 'string' && path.endsWith('.js')) read.add(path);
+      return readFileSync.call(this, path, ...rest);
+    };
+    process.on('exit', () => fs.writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+      node: process.moduleLoadList, files: [...new Set([...Object.keys(require.cache), ...read])] })));\n`,
   );
   const r = runDuat(args, { cwd, env: cleanEnv({ NODE_OPTIONS: `--require ${preload}` }) });
   assert.equal(r.code, 0, `duat ${args.join(' ')} failed: ${r.stderr}`);
@@ -89,18 +99,23 @@ describe('start-up of one-shot commands', () => {
     const repo = initRepo(join(tempDir(t), 'repo'), { files: { 'a.tpl': '{{ "x" | upper }}\n' } });
     const loaded = loadedBy(t, ['stencil', '-input', 'a.tpl'], repo);
     assertLight(loaded, 800_000, 'duat stencil');
-    assert.ok(!loaded.files.some((f) => /vendor\/(yaml|smol-toml)\.js$/.test(f)), loaded.files.join('\n'));
+    assert.ok(!loaded.files.some((f) => /vendor-(yaml|smol-toml)\.js$/.test(f)), loaded.files.join('\n'));
   });
 
   it('stencil loads yaml and TOML support when a values file needs them', (t) => {
     const repo = initRepo(join(tempDir(t), 'repo'), {
       files: { 'a.tpl': '{{ toYaml .a }}{{ .b }}\n', 'v.yaml': 'a: {x: [1, 2]}\n', 't.toml': 'b = 3\n' },
     });
-    const r = runDuat(['stencil', '-input', 'a.tpl', '--values-file', 'v.yaml', '--values-file', 't.toml'], {
-      cwd: repo,
-    });
+    const args = ['stencil', '-input', 'a.tpl', '--values-file', 'v.yaml', '--values-file', 't.toml'];
+    const r = runDuat(args, { cwd: repo });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'x:\n- 1\n- 2\n3\n');
+    const loaded = loadedBy(t, args, repo);
+    for (const name of ['yaml', 'smol-toml'])
+      assert.ok(
+        loaded.files.some((f) => f.endsWith(`/vendor-${name}.js`)),
+        loaded.files.join('\n'),
+      );
   });
 
   it('writes output larger than a pipe holds, whole and in order', (t) => {
