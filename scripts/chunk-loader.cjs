@@ -18,15 +18,20 @@
 //   means compiling as usual. A write also drops the data of files the bundle no longer has, so
 //   upgrades do not pile up.
 // - The cache's directory is $XDG_CACHE_HOME/duat or ~/.cache/duat (private to the user), never the
-//   shared temp directory; NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE are obeyed.
+//   shared temp directory; NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE are obeyed. Its data
+//   is kept per Node version and per directory of the bundle.
 'use strict';
 const fs = require('node:fs');
 const vm = require('node:vm');
 const env = process.env;
 const home = env.XDG_CACHE_HOME || (env.HOME && `${env.HOME}/.cache`);
+// One directory per Node and per place the bundle is installed (a global install, each npx cache,
+// a checkout): two bundles' chunks may share a name, not their content.
+let place = 0x811c9dc5;
+for (let i = 0; i < __dirname.length; i++) place = Math.imul(place ^ __dirname.charCodeAt(i), 0x01000193);
 const cacheDir =
   home && !env.NODE_DISABLE_COMPILE_CACHE
-    ? `${env.NODE_COMPILE_CACHE || `${home}/duat/node-compile-cache`}/duat-${process.version}-${process.arch}`
+    ? `${env.NODE_COMPILE_CACHE || `${home}/duat/node-compile-cache`}/duat-${process.version}-${process.arch}-${(place >>> 0).toString(36)}`
     : undefined;
 const chunksDir = `${__dirname}/chunks`;
 const defs = Object.create(null);
