@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cleanEnv, runDuat } from '../helpers/cli.js';
-import { initRepo } from '../helpers/git.js';
+import { git, initRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 
 interface Loaded {
@@ -25,7 +25,12 @@ interface Loaded {
  * Runs duat with a preload that records, at exit, what was loaded: Node's modules, the files in
  * require's cache and the .js files read (duat.js reads and compiles its chunks itself).
  */
-function loadedBy(t: import('node:test').TestContext, args: string[], cwd: string): Loaded {
+function loadedBy(
+  t: import('node:test').TestContext,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): Loaded {
   const dir = tempDir(t);
   const report = join(dir, 'loaded.json');
   const preload = join(dir, 'record-loads.cjs');
@@ -41,7 +46,7 @@ function loadedBy(t: import('node:test').TestContext, args: string[], cwd: strin
     process.on('exit', () => fs.writeFileSync(${JSON.stringify(report)}, JSON.stringify({
       node: process.moduleLoadList, files: [...new Set([...Object.keys(require.cache), ...read])] })));\n`,
   );
-  const r = runDuat(args, { cwd, env: cleanEnv({ NODE_OPTIONS: `--require ${preload}` }) });
+  const r = runDuat(args, { cwd, env: { ...env, NODE_OPTIONS: `--require ${preload}` } });
   assert.equal(r.code, 0, `duat ${args.join(' ')} failed: ${r.stderr}`);
   const loaded = JSON.parse(readFileSync(report, 'utf8')) as Loaded;
   return { node: loaded.node, files: loaded.files.filter((f) => f !== preload) };
@@ -75,30 +80,73 @@ function loadedByEveryProcess(t: import('node:test').TestContext): Set<string> {
   return baseline;
 }
 
-function assertLight(loaded: Loaded, maxBytes: number, what: string): void {
+/**
+ * `what` loads none of the heavy Node modules, at most `maxBytes` of code and at most `maxFiles` files
+ * (each costs a read and a compile: duat.js, the CLI's chunk file and one file per command is the
+ * floor scripts/bundle-cli.mjs builds for); with `onlyNodeModules`, no Node module beyond those and
+ * what every process loads.
+ */
+function assertLight(
+  loaded: Loaded,
+  limits: { maxBytes: number; maxFiles: number; onlyNodeModules?: readonly string[] },
+  what: string,
+): void {
   for (const name of HEAVY_NODE_MODULES)
     assert.ok(!loaded.node.includes(name) || baseline?.has(name), `${what} loads ${name}`);
   const bytes = loaded.files.reduce((sum, f) => sum + statSync(f).size, 0);
-  assert.ok(bytes <= maxBytes, `${what} loads ${bytes} bytes of code (${loaded.files.length} files)`);
+  const files = `${loaded.files.length} files: ${loaded.files.join(', ')}`;
+  assert.ok(bytes <= limits.maxBytes, `${what} loads ${bytes} bytes of code (${files})`);
+  assert.ok(loaded.files.length <= limits.maxFiles, `${what} loads ${files}`);
   for (const f of loaded.files) assert.ok(!f.includes('node_modules'), `${what} loads ${f}`);
+  if (limits.onlyNodeModules) {
+    const extra = loaded.node.filter((m) => !baseline?.has(m) && !limits.onlyNodeModules?.includes(m));
+    assert.deepEqual(extra, [], `${what} loads Node modules beyond node -e 0's`);
+  }
 }
 
 describe('start-up of one-shot commands', () => {
-  it('--help and semver extract load neither streams, crypto nor the ES module loader', (t) => {
+  it('--help, semver extract, image name and git-watch status load one file of duat each and no Node module node -e 0 does not', (t) => {
     loadedByEveryProcess(t);
     const repo = initRepo(join(tempDir(t), 'repo'), {
       files: { 'README.md': 'Version : <repo-version>1.2.3</repo-version>\n' },
     });
-    assertLight(loadedBy(t, ['--help'], repo), 40_000, 'duat --help');
-    assertLight(loadedBy(t, ['semver', 'extract'], repo), 150_000, 'duat semver extract');
-    assertLight(loadedBy(t, ['image', 'name', '--help'], repo), 150_000, 'duat image name --help');
+    git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/web.git');
+    const env = cleanEnv({ XDG_STATE_HOME: tempDir(t) });
+    // vm compiles the chunks with V8's cached data (scripts/chunk-loader.cjs).
+    const onlyNodeModules = ['NativeModule vm'];
+    assertLight(
+      loadedBy(t, ['--help'], repo),
+      { maxBytes: 40_000, maxFiles: 2, onlyNodeModules },
+      'duat --help',
+    );
+    assertLight(
+      loadedBy(t, ['semver', 'extract'], repo),
+      { maxBytes: 150_000, maxFiles: 3, onlyNodeModules },
+      'duat semver extract',
+    );
+    assertLight(
+      loadedBy(t, ['image', 'name', '--help'], repo),
+      { maxBytes: 150_000, maxFiles: 3, onlyNodeModules },
+      'duat image name --help',
+    );
+    // image name runs the naming code, a module of its own beside the command's.
+    assertLight(
+      loadedBy(t, ['image', 'name', '--registry', 'registry.example.com'], repo),
+      { maxBytes: 200_000, maxFiles: 4, onlyNodeModules },
+      'duat image name',
+    );
+    assertLight(
+      loadedBy(t, ['git-watch', 'status'], repo, env),
+      { maxBytes: 250_000, maxFiles: 3, onlyNodeModules },
+      'duat git-watch status',
+    );
   });
 
   it('stencil of a small template loads neither yaml nor TOML support', (t) => {
     loadedByEveryProcess(t);
     const repo = initRepo(join(tempDir(t), 'repo'), { files: { 'a.tpl': '{{ "x" | upper }}\n' } });
     const loaded = loadedBy(t, ['stencil', '-input', 'a.tpl'], repo);
-    assertLight(loaded, 800_000, 'duat stencil');
+    assertLight(loaded, { maxBytes: 800_000, maxFiles: 3 }, 'duat stencil');
     assert.ok(!loaded.files.some((f) => /vendor-(yaml|smol-toml)\.js$/.test(f)), loaded.files.join('\n'));
   });
 
