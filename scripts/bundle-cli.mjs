@@ -146,11 +146,15 @@ for (const file of split.outputFiles) {
   });
   const statics = new Set();
   const dynamics = new Set();
-  const code = lazyRequires(cjs.code).replace(CHUNK_REQUIRE, (_, head, staticName, dynamicName) => {
-    if (staticName) statics.add(staticName);
-    else dynamics.add(dynamicName);
-    return `${head ?? ''}${CHUNK}("${staticName ?? dynamicName}")`;
-  });
+  const code = lazyRequires(cjs.code)
+    // createRequire(import.meta.url) at the top of a module made a URL at start-up for nothing: the
+    // createRequire of commonJsRequire ignores its argument.
+    .replace(/(\bcreateRequire\)?)\(__duat_import_meta\.url\)/g, '$1()')
+    .replace(CHUNK_REQUIRE, (_, head, staticName, dynamicName) => {
+      if (staticName) statics.add(staticName);
+      else dynamics.add(dynamicName);
+      return `${head ?? ''}${CHUNK}("${staticName ?? dynamicName}")`;
+    });
   chunks.set(name, { code, statics, dynamics });
 }
 for (const name of LAZY_PACKAGES) {
