@@ -150,6 +150,13 @@ for (const file of split.outputFiles) {
     // createRequire(import.meta.url) at the top of a module made a URL at start-up for nothing: the
     // createRequire of commonJsRequire ignores its argument.
     .replace(/(\bcreateRequire\)?)\(__duat_import_meta\.url\)/g, '$1()')
+    // A chunk's exports are its export object itself, marked as an ES module, not a copy of it:
+    // esbuild's __toCommonJS copies every export as a getter calling the original getter, which
+    // costs a define per export at load (a chunk may have hundreds) and two calls per use.
+    .replace(
+      /^module\.exports = __toCommonJS\((\w+)\);$/gm,
+      'module.exports = __defProp($1, "__esModule", { value: true });',
+    )
     .replace(CHUNK_REQUIRE, (_, head, staticName, dynamicName) => {
       if (staticName) statics.add(staticName);
       else dynamics.add(dynamicName);
