@@ -6,7 +6,7 @@
  * (the test oracle, test/go-oracle, parsing and executing once: a whole process like ours).
  *
  *   node dist/bench/startup.js      BENCH_RUNS=N rounds (default 21);
- *   BENCH_BEFORE=path/to/duat.js adds that build (say, main's) as a peer, "duat before".
+ *   BENCH_BEFORE=path/to/duat.js adds that build (say, main's) as a peer, "duat before", on both Nodes.
  *
  * The one-shot commands run on this Node and again on the current LTS (scripts/node-lts.sh, the
  * Node 24 the tests also use), each against `node -e 0` of the same version: one build serves both,
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       }));
     const node: Command = { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env };
     const lts = ltsNode();
-    const onLts = (name: string) => `duat on ${lts?.label} ${name}`;
+    const onLts = (name: string, who = 'duat') => `${who} on ${lts?.label} ${name}`;
     const ltsFloor = `node -e 0 on ${lts?.label}`;
     const oneShots: [string, string[], number][] = [
       ['--help', ['--help'], 1.15],
@@ -125,7 +125,8 @@ async function main(): Promise<void> {
     if (lts) {
       commands.push({ name: ltsFloor, argv: [lts.path, '-e', '0'], env });
       for (const [name, args] of oneShots)
-        commands.push({ name: onLts(name), argv: [lts.path, cli, ...args], cwd: repo, env });
+        for (const [who, path] of builds)
+          commands.push({ name: onLts(name, who), argv: [lts.path, path, ...args], cwd: repo, env });
     }
     // The chart: check once that duat and Go print the same bytes, then time both.
     const utc = { ...env, TZ: 'UTC' };
@@ -194,7 +195,14 @@ async function main(): Promise<void> {
     }
     if (lts) {
       for (const [name, , target] of oneShots)
-        for (const row of rowsFor(onLts(name), costs, onLts(name), [ltsFloor], ltsFloor, target))
+        for (const row of rowsFor(
+          onLts(name),
+          costs,
+          onLts(name),
+          [ltsFloor, ...(before ? [onLts(name, 'duat before')] : [])],
+          ltsFloor,
+          target,
+        ))
           emitRow(row);
     }
     for (const row of rowsFor(

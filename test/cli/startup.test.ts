@@ -11,27 +11,42 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cleanEnv, runDuat } from '../helpers/cli.js';
-import { initRepo } from '../helpers/git.js';
+import { git, initRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 
 interface Loaded {
   /** Node's modules loaded, as in process.moduleLoadList ("NativeModule crypto"). */
   node: string[];
-  /** Files loaded through require, absolute paths. */
+  /** Code files loaded (through require, or read by duat's chunk loader), absolute paths. */
   files: string[];
 }
 
-/** Runs duat with a preload that records, at exit, what was loaded. */
-function loadedBy(t: import('node:test').TestContext, args: string[], cwd: string): Loaded {
+/**
+ * Runs duat with a preload that records, at exit, what was loaded: Node's modules, the files in
+ * require's cache and the .js files read (duat.js reads and compiles its chunks itself).
+ */
+function loadedBy(
+  t: import('node:test').TestContext,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): Loaded {
   const dir = tempDir(t);
   const report = join(dir, 'loaded.json');
   const preload = join(dir, 'record-loads.cjs');
   writeFileSync(
     preload,
-    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({
-      node: process.moduleLoadList, files: Object.keys(require.cache) })));\n`,
+    `const fs = require('fs');
+    const read = new Set();
+    const readFileSync = fs.readFileSync;
+    fs.readFileSync = function (path, ...rest) {
+      if (typeof path === 'string' && path.endsWith('.js')) read.add(path);
+      return readFileSync.call(this, path, ...rest);
+    };
+    process.on('exit', () => fs.writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+      node: process.moduleLoadList, files: [...new Set([...Object.keys(require.cache), ...read])] })));\n`,
   );
-  const r = runDuat(args, { cwd, env: cleanEnv({ NODE_OPTIONS: `--require ${preload}` }) });
+  const r = runDuat(args, { cwd, env: { ...env, NODE_OPTIONS: `--require ${preload}` } });
   assert.equal(r.code, 0, `duat ${args.join(' ')} failed: ${r.stderr}`);
   const loaded = JSON.parse(readFileSync(report, 'utf8')) as Loaded;
   return { node: loaded.node, files: loaded.files.filter((f) => f !== preload) };
@@ -65,42 +80,90 @@ function loadedByEveryProcess(t: import('node:test').TestContext): Set<string> {
   return baseline;
 }
 
-function assertLight(loaded: Loaded, maxBytes: number, what: string): void {
+/**
+ * `what` loads none of the heavy Node modules, at most `maxBytes` of code and at most `maxFiles` files
+ * (each costs a read and a compile: duat.js, the CLI's chunk file and one file per command is the
+ * floor scripts/bundle-cli.mjs builds for); with `onlyNodeModules`, no Node module beyond those and
+ * what every process loads.
+ */
+function assertLight(
+  loaded: Loaded,
+  limits: { maxBytes: number; maxFiles: number; onlyNodeModules?: readonly string[] },
+  what: string,
+): void {
   for (const name of HEAVY_NODE_MODULES)
     assert.ok(!loaded.node.includes(name) || baseline?.has(name), `${what} loads ${name}`);
   const bytes = loaded.files.reduce((sum, f) => sum + statSync(f).size, 0);
-  assert.ok(bytes <= maxBytes, `${what} loads ${bytes} bytes of code (${loaded.files.length} files)`);
+  const files = `${loaded.files.length} files: ${loaded.files.join(', ')}`;
+  assert.ok(bytes <= limits.maxBytes, `${what} loads ${bytes} bytes of code (${files})`);
+  assert.ok(loaded.files.length <= limits.maxFiles, `${what} loads ${files}`);
   for (const f of loaded.files) assert.ok(!f.includes('node_modules'), `${what} loads ${f}`);
+  if (limits.onlyNodeModules) {
+    const extra = loaded.node.filter((m) => !baseline?.has(m) && !limits.onlyNodeModules?.includes(m));
+    assert.deepEqual(extra, [], `${what} loads Node modules beyond node -e 0's`);
+  }
 }
 
 describe('start-up of one-shot commands', () => {
-  it('--help and semver extract load neither streams, crypto nor the ES module loader', (t) => {
+  it('--help, semver extract, image name and git-watch status load one file of duat each and no Node module node -e 0 does not', (t) => {
     loadedByEveryProcess(t);
     const repo = initRepo(join(tempDir(t), 'repo'), {
       files: { 'README.md': 'Version : <repo-version>1.2.3</repo-version>\n' },
     });
-    assertLight(loadedBy(t, ['--help'], repo), 40_000, 'duat --help');
-    assertLight(loadedBy(t, ['semver', 'extract'], repo), 150_000, 'duat semver extract');
-    assertLight(loadedBy(t, ['image', 'name', '--help'], repo), 150_000, 'duat image name --help');
+    git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/web.git');
+    const env = cleanEnv({ XDG_STATE_HOME: tempDir(t) });
+    // vm compiles the chunks with V8's cached data (scripts/chunk-loader.cjs).
+    const onlyNodeModules = ['NativeModule vm'];
+    assertLight(
+      loadedBy(t, ['--help'], repo),
+      { maxBytes: 40_000, maxFiles: 2, onlyNodeModules },
+      'duat --help',
+    );
+    assertLight(
+      loadedBy(t, ['semver', 'extract'], repo),
+      { maxBytes: 150_000, maxFiles: 3, onlyNodeModules },
+      'duat semver extract',
+    );
+    assertLight(
+      loadedBy(t, ['image', 'name', '--help'], repo),
+      { maxBytes: 150_000, maxFiles: 3, onlyNodeModules },
+      'duat image name --help',
+    );
+    // image name runs the naming code, a module of its own beside the command's.
+    assertLight(
+      loadedBy(t, ['image', 'name', '--registry', 'registry.example.com'], repo),
+      { maxBytes: 200_000, maxFiles: 4, onlyNodeModules },
+      'duat image name',
+    );
+    assertLight(
+      loadedBy(t, ['git-watch', 'status'], repo, env),
+      { maxBytes: 250_000, maxFiles: 3, onlyNodeModules },
+      'duat git-watch status',
+    );
   });
 
   it('stencil of a small template loads neither yaml nor TOML support', (t) => {
     loadedByEveryProcess(t);
     const repo = initRepo(join(tempDir(t), 'repo'), { files: { 'a.tpl': '{{ "x" | upper }}\n' } });
     const loaded = loadedBy(t, ['stencil', '-input', 'a.tpl'], repo);
-    assertLight(loaded, 800_000, 'duat stencil');
-    assert.ok(!loaded.files.some((f) => /vendor\/(yaml|smol-toml)\.js$/.test(f)), loaded.files.join('\n'));
+    assertLight(loaded, { maxBytes: 800_000, maxFiles: 3 }, 'duat stencil');
+    assert.ok(!loaded.files.some((f) => /vendor-(yaml|smol-toml)\.js$/.test(f)), loaded.files.join('\n'));
   });
 
   it('stencil loads yaml and TOML support when a values file needs them', (t) => {
     const repo = initRepo(join(tempDir(t), 'repo'), {
       files: { 'a.tpl': '{{ toYaml .a }}{{ .b }}\n', 'v.yaml': 'a: {x: [1, 2]}\n', 't.toml': 'b = 3\n' },
     });
-    const r = runDuat(['stencil', '-input', 'a.tpl', '--values-file', 'v.yaml', '--values-file', 't.toml'], {
-      cwd: repo,
-    });
+    const args = ['stencil', '-input', 'a.tpl', '--values-file', 'v.yaml', '--values-file', 't.toml'];
+    const r = runDuat(args, { cwd: repo });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'x:\n- 1\n- 2\n3\n');
+    const loaded = loadedBy(t, args, repo);
+    for (const name of ['yaml', 'smol-toml'])
+      assert.ok(
+        loaded.files.some((f) => f.endsWith(`/vendor-${name}.js`)),
+        loaded.files.join('\n'),
+      );
   });
 
   it('writes output larger than a pipe holds, whole and in order', (t) => {
@@ -151,11 +214,10 @@ describe('start-up of one-shot commands', () => {
     // Data V8 does not accept (here: garbage) is replaced; the command runs as before.
     for (const f of files) writeFileSync(f, 'not V8 data');
     run();
-    if (process.versions.node.startsWith('20.'))
-      assert.ok(
-        files.every((f) => readFileSync(f, 'utf8') !== 'not V8 data'),
-        'stale data was kept',
-      );
+    assert.ok(
+      files.every((f) => readFileSync(f, 'utf8') !== 'not V8 data'),
+      'stale data was kept',
+    );
     // A cache that cannot be written (its directory is a file) is no error.
     const notADirectory = join(cache, 'file');
     writeFileSync(notADirectory, '');

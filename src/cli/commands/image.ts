@@ -515,10 +515,10 @@ export async function run(args: ParsedArgs, io: CommandIO): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [sub, rest] = subcommandOf(args.positionals);
   checkFlags(sub, args);
+  // Asks no registry, so has no ECR clients to close below (loading ecr.js for that was a file more).
+  if (sub === 'name') return runName(args, io, rest);
   try {
     switch (sub) {
-      case 'name':
-        return await runName(args, io, rest);
       case 'exists':
         return await runExists(args, io, rest);
       case 'promote':
