@@ -9,10 +9,18 @@
  * test runner, passes its report through to stderr, fails when it fails, and deletes the namespace.
  * Inside (DUAT_REAL_NODE_NETNS set), the file defines its real tests. DUAT_REAL_NODE_TESTS=PATTERN
  * runs only the tests whose names match (node's --test-name-pattern), for working on one.
+ *
+ * The run's record (leftovers.ts) is made here, owned by this process, and names the namespace; the
+ * inner process adds what it makes to it. The inner one is started under `setpriv --pdeathsig KILL`,
+ * so that it dies with this process; when this process is killed (-9), what the node left is removed
+ * by the next node's start or `bash scripts/k8s-real-node.sh --down`. When the inner process ends,
+ * however it ended, this one removes what it left (its record's reap, under the machine's lock).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createRun, describeReaped, RUN_ENV, reap, takeNodeLock } from './leftovers.js';
 
 const ENV = 'DUAT_REAL_NODE_NETNS';
 
@@ -30,7 +38,9 @@ export function inNetns(moduleUrl: string): boolean {
   test(`the real-node tests of ${file.split('/').pop()}, inside network namespace ${name}`, async () => {
     if (process.getuid?.() !== 0)
       throw new Error('the real-node tests need root (a kubelet, containerd, a network namespace)');
+    const run = createRun();
     ip('netns', 'add', name);
+    run.add('netns', name, String(statSync(`/run/netns/${name}`).ino));
     try {
       const nsenter = ['nsenter', `--net=/run/netns/${name}`];
       const lo = spawnSync(nsenter[0] as string, [...nsenter.slice(1), 'ip', 'link', 'set', 'lo', 'up']);
@@ -39,6 +49,9 @@ export function inNetns(moduleUrl: string): boolean {
         nsenter[0] as string,
         [
           ...nsenter.slice(1),
+          'setpriv',
+          '--pdeathsig',
+          'KILL',
           process.execPath,
           '--test',
           '--test-reporter=spec',
@@ -49,7 +62,7 @@ export function inNetns(moduleUrl: string): boolean {
         ],
         // Without NODE_TEST_CONTEXT (set for this file's process), the inner runner runs the file itself.
         {
-          env: { ...process.env, NODE_TEST_CONTEXT: undefined, [ENV]: name },
+          env: { ...process.env, NODE_TEST_CONTEXT: undefined, [ENV]: name, [RUN_ENV]: run.dir },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
@@ -67,7 +80,14 @@ export function inNetns(moduleUrl: string): boolean {
       const passed = Number(/^ℹ pass (\d+)$/m.exec(report)?.[1] ?? 0);
       if (passed === 0) throw new Error('the real-node tests ran no test: see their report above');
     } finally {
-      spawnSync('ip', ['netns', 'del', name]);
+      // What the inner process left (nothing but the namespace when it stopped its node itself).
+      const release = await takeNodeLock(30 * 60_000);
+      try {
+        const reaped = await reap(run.dir);
+        if (reaped.killed > 0 || reaped.unmounted > 0) process.stderr.write(`# ${describeReaped(reaped)}\n`);
+      } finally {
+        release();
+      }
     }
   });
   return false;
