@@ -34,7 +34,7 @@ folder() {
   local name="$1" version="$2" pkg="$3"
   if [[ "$pkg" == ./* ]]; then
     local sum
-    sum="$(cd "$ROOT/$pkg" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
+    sum="$(cd "$ROOT/${pkg%%#*}" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
     echo "$CACHE_ROOT/$name-$version-$sum"
   else
     echo "$CACHE_ROOT/$name-$version"
@@ -62,7 +62,9 @@ build() {
   log="$LOG_DIR/$name-$version.log"
   printf 'go-tools: building %s %s ... ' "$name" "$version" >&2
   if [[ "$pkg" == ./* ]]; then
-    (cd "$ROOT/$pkg" && CGO_ENABLED=0 nice -n 10 go build -mod=readonly -trimpath -o "$scratch/$binary" .) >"$log" 2>&1 && ok=1
+    local target=.
+    [[ "$pkg" == *#* ]] && target="${pkg#*#}"
+    (cd "$ROOT/${pkg%%#*}" && CGO_ENABLED=0 nice -n 10 go build -mod=readonly -trimpath -o "$scratch/$binary" "$target") >"$log" 2>&1 && ok=1
   else
     CGO_ENABLED=0 GOBIN="$scratch" nice -n 10 go install -trimpath "$pkg@$version" >"$log" 2>&1 && ok=1
   fi
