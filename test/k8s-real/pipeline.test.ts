@@ -74,6 +74,44 @@ async function skopeoLayerFiles(ref: string): Promise<string[]> {
   }
 }
 
+/** An image's layers as skopeo fetches them: each one's files (sorted, no ./), and a file's text. */
+async function imageLayers(
+  ref: string,
+): Promise<{ layers: string[][]; read(layer: number, file: string): string; remove(): void }> {
+  const dir = mkdtempSync(`${tmpdir()}/duat-layers-`);
+  try {
+    await skopeo([
+      '--policy',
+      skopeoPolicy(dir),
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${ref}`,
+      `dir:${dir}/image`,
+    ]);
+    const manifest = JSON.parse(readFileSync(`${dir}/image/manifest.json`, 'utf8')) as {
+      layers: { digest: string }[];
+    };
+    const paths = manifest.layers.map((l) => `${dir}/image/${l.digest.replace('sha256:', '')}`);
+    const layers = paths.map((p) =>
+      execFileSync('tar', ['-tf', p], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((f) => f.replace(/^\.\//, ''))
+        .filter(Boolean)
+        .sort(),
+    );
+    return {
+      layers,
+      read: (layer, file) =>
+        execFileSync('tar', ['-xOf', paths[layer] as string, file], { encoding: 'utf8' }),
+      remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 /** Seconds from git-watch seeing the commit to its pod Running and to the run recorded (its log's clock). */
 function phaseTimes(stderr: string): string {
   const at = (pattern: RegExp) => {
@@ -428,10 +466,17 @@ if (inNetns(import.meta.url)) {
             `# real node: BuildKit image made and imported in ${((Date.now() - imaged) / 1000).toFixed(1)}s\n`,
           );
           const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.7.0-buildkit', 'built by BuildKit');
-          // A Dockerfile that needs no base image (nothing can be pulled here): the commit's files.
+          // A Dockerfile that needs no base image (nothing can be pulled here): the commit's files, with
+          // a static busybox among them, and a RUN step (runc in BuildKit's container, on cgroup v1).
+          mkdirSync(`${repo.work}/bin`);
+          execFileSync('cp', ['/bin/busybox', `${repo.work}/bin/busybox`]);
           writeFileSync(`${repo.work}/.dockerignore`, '.git\n');
-          git(repo.work, 'add', '.dockerignore');
-          const commit = pushCommit(repo.work, 'Dockerfile', 'FROM scratch\nCOPY . /\n');
+          git(repo.work, 'add', '.dockerignore', 'bin/busybox');
+          const commit = pushCommit(
+            repo.work,
+            'Dockerfile',
+            'FROM scratch\nCOPY . /\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox tr a-z A-Z < /message.txt > /built.txt"]\n',
+          );
           const url = `git://${toGit.address}/${repo.name}`;
           const name = repo.name.replace(/\.git$/, '');
           const state = `${fx.dir}/state-buildkit`;
@@ -447,8 +492,9 @@ if (inNetns(import.meta.url)) {
             `# real node: BuildKit image build run recorded ${r.seconds.toFixed(1)}s after git-watch started\n`,
           );
           const log = runLog(state, run?.id as string);
-          // BuildKit's own progress (--progress=plain) in the run's log: the COPY step, then the push.
-          assert.match(log, /\[1\/1\] COPY \. \/\n#\d+ DONE/, log);
+          // BuildKit's own progress (--progress=plain) in the run's log: the steps, then the push.
+          assert.match(log, /\[1\/2\] COPY \. \/\n#\d+ DONE/, log);
+          assert.match(log, /\[2\/2\] RUN \["\/bin\/busybox", "sh", "-c", .*\]\n#\d+ DONE/, log);
           assert.match(
             log,
             new RegExp(
@@ -458,14 +504,22 @@ if (inNetns(import.meta.url)) {
           );
           const ref = `${registry.host}/${name}:0.7.0-buildkit`;
           assert.equal((await duat(fx, ['image', 'exists', ref])).code, 0, `${ref} is in the registry`);
-          const files = await skopeoLayerFiles(ref);
-          assert.deepEqual(files.map((f) => f.replace(/^\.\//, '')).filter(Boolean), [
+          // Its two layers: the commit's files (no .git), then what the RUN step wrote (and the mount
+          // points runc made for it).
+          const image = await imageLayers(ref);
+          const built = image.read(1, 'built.txt');
+          image.remove();
+          assert.deepEqual(image.layers[0], [
             '.dockerignore',
             'Dockerfile',
             'README.md',
+            'bin/',
+            'bin/busybox',
             'message.txt',
             'test.sh',
           ]);
+          assert.deepEqual(image.layers[1], ['built.txt', 'dev/', 'proc/', 'sys/']);
+          assert.equal(built, 'BUILT BY BUILDKIT\n');
           const config = JSON.parse(
             await skopeo(['inspect', '--tls-verify=false', '--config', `docker://${ref}`]),
           ) as { config?: { Labels?: Record<string, string> } };
