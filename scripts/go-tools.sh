@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the Go tools the image tests and benchmarks use (registries, oras, cosign, crane, regctl)
-# from the Go module proxy, each into $DUAT_TEST_CACHE/NAME-VERSION/BINARY (default cache
-# ~/.cache/duat-test). Names, versions and packages live in scripts/go-tools.versions only.
-# A no-op for what is cached; cosign takes a few minutes cold.
+# Builds the Go tools the image tests, the real-node tests and benchmarks use (registries, oras,
+# cosign, crane, regctl, BuildKit) from the Go module proxy, each into
+# $DUAT_TEST_CACHE/NAME-VERSION/BINARY (default cache ~/.cache/duat-test). Names, versions and
+# packages live in scripts/go-tools.versions only. A no-op for what is cached; cosign and buildkitd
+# take a few minutes cold (buildkitd 462 s on a loaded 2-core machine).
 #
 # Usage: scripts/go-tools.sh [NAME...]          build NAME (default: all) when not cached
 #        scripts/go-tools.sh --path NAME         print NAME's binary path; exit 1 when not cached
