@@ -10,12 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../helpers/paths.js';
-import { mountsUnder, startTime } from './leftovers.js';
+import { mountsUnder } from './leftovers.js';
 import { startRuntime } from './node.js';
 
 interface Made {
@@ -33,12 +33,14 @@ interface Made {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** True while the process runs (a zombie is no leftover). */
 function alive(pid: number): boolean {
-  const stat = startTime(pid) !== undefined;
-  if (!stat) return false;
-  // A zombie is no leftover.
-  const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-  return state !== '' && !state.startsWith('Z');
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function cgroupDirs(cgroup: string): string[] {

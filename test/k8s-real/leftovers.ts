@@ -9,10 +9,12 @@
  * whose life the run is: its pid, its start time and the boot's id, so that a reused pid or a reboot is
  * no owner) and `items`, lines appended as the run makes things: `netns NAME INODE`, `dir PATH`, `pid
  * PID START`, `sysctl KEY=VALUE` (the value to restore), `kubepods` (a kubelet ran). A record whose
- * owner is gone is stale: `reap` kills every process in the record's namespace and every recorded
- * process, with all their descendants (so the shims' containers, even in pods' own namespaces), then
+ * owner is gone is stale: `reap` kills every process in the record's namespace (while its name still
+ * holds it: a deleted namespace's inode may be reused) and every recorded process (the same start
+ * time), with all their descendants (so the shims' containers, even in pods' own namespaces), then
  * unmounts what is mounted under its directories, deletes the namespace, removes the pod cgroups,
- * restores the sysctls and deletes the directories and the record. It is called
+ * restores the sysctls and deletes the directories and the record (of a record from before the last
+ * boot, only the directories and the record). It is called
  * - by node.ts when a node starts, for every stale record (under the machine's real-node lock, since
  *   the pod cgroups and sysctls are machine-wide),
  * - by netns.ts for its own record when its run ends, however the inner test process ended,
@@ -288,13 +290,33 @@ function ourselves(): Set<number> {
   return keep;
 }
 
+/** True when the record was made since this machine last booted (else nothing of it runs or is mounted). */
+function thisBoot(recordDir: string): boolean {
+  try {
+    return readFileSync(join(recordDir, 'owner'), 'utf8').trim().split(' ')[2] === bootId();
+  } catch {
+    return false;
+  }
+}
+
+/** True while the record's namespace is still there under its name (so its inode is still its own). */
+function netnsNamed(netns: { name: string; inode: string }): boolean {
+  try {
+    return String(statSync(`/run/netns/${netns.name}`).ino) === netns.inode;
+  } catch {
+    return false;
+  }
+}
+
 /** The processes a run left: in its namespace, recorded, shims; and all their descendants. */
 export function leftoverProcesses(recordDir: string): number[] {
+  if (!thisBoot(recordDir)) return [];
   const items = readItems(recordDir);
   const keep = ourselves();
   const pids = allPids();
   const victims = new Set<number>();
-  if (items.netns) {
+  // By namespace only while its name holds it: a namespace gone, its inode may be another's now.
+  if (items.netns && netnsNamed(items.netns)) {
     const ns = `net:[${items.netns.inode}]`;
     for (const pid of pids) if (netnsOf(pid) === ns) victims.add(pid);
   }
@@ -347,28 +369,22 @@ export async function reap(recordDir: string): Promise<Reaped> {
     if (Date.now() > deadline)
       throw new Error(`processes ${victims.join(', ')} of run ${recordDir} did not end within 30s`);
   }
+  // A record from before the last boot: its processes, mounts, namespace, cgroups and sysctls went with
+  // that boot; only its directories are left.
+  const booted = thisBoot(recordDir);
   let unmounted = 0;
-  for (const dir of items.dirs) {
+  for (const dir of booted ? items.dirs : []) {
     for (const mount of mountsUnder(dir)) {
       if (spawnSync('umount', ['-l', mount]).status === 0) unmounted++;
     }
   }
   let netns: string | undefined;
-  if (items.netns) {
-    const path = `/run/netns/${items.netns.name}`;
-    let inode: string | undefined;
-    try {
-      inode = String(statSync(path).ino);
-    } catch {
-      // already deleted
-    }
-    if (inode === items.netns.inode) {
-      spawnSync('ip', ['netns', 'del', items.netns.name]);
-      netns = items.netns.name;
-    }
+  if (booted && items.netns && netnsNamed(items.netns)) {
+    spawnSync('ip', ['netns', 'del', items.netns.name]);
+    netns = items.netns.name;
   }
-  if (items.kubepods) removePodCgroups();
-  for (const [key, value] of items.sysctls) spawnSync('sysctl', ['-qw', `${key}=${value}`]);
+  if (booted && items.kubepods) removePodCgroups();
+  for (const [key, value] of booted ? items.sysctls : []) spawnSync('sysctl', ['-qw', `${key}=${value}`]);
   for (const d of ['/run/containerd/s', '/run/containerd/fifo', '/run/containerd']) {
     try {
       rmdirSync(d); // containerd 1.6 makes these; only when empty
