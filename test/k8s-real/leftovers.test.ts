@@ -3,7 +3,8 @@
  * `bash scripts/k8s-real-node.sh --down`, remove it. partial-node.js brings up part of a node as the
  * suite does (its outer process makes the run record and a network namespace; its inner one, in the
  * namespace, starts containerd with the images and runs a container in a kubepods cgroup, and changes
- * a sysctl). Each test kills it with -9, checks that everything it made is still there (so a clean-up
+ * a sysctl). Each test kills it with -9, checks that its inner process went with it (netns.ts's
+ * dieWithOwner: else it would hold the machine's lock) and that everything it made is still there (so a clean-up
  * that happened anyway would fail the test), then removes it the way named and checks that nothing is
  * left: no process (containerd, the shim, the container), no mount under its directory, no network
  * namespace, no cgroup, no directory, no record, and the sysctl as it was.
@@ -20,6 +21,7 @@ import { startRuntime } from './node.js';
 
 interface Made {
   record: string;
+  inner: number;
   dir: string;
   containerd: number;
   shim: number;
@@ -101,6 +103,12 @@ function leftovers(made: Made): string[] {
 async function killAndCheckLeft(): Promise<Made> {
   const { child, made } = await bringUp();
   await killed(child);
+  // Its process inside the namespace goes with it (it holds the machine's lock).
+  const deadline = Date.now() + 20_000;
+  while (alive(made.inner)) {
+    assert.ok(Date.now() < deadline, `the run's inner process ${made.inner} outlived its owner by 20s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const left = leftovers(made);
   for (const what of [
     'containerd',

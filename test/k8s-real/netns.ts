@@ -12,7 +12,8 @@
  *
  * The run's record (leftovers.ts) is made here, owned by this process, and names the namespace; the
  * inner process adds what it makes to it. The inner one is started under `setpriv --pdeathsig KILL`,
- * so that it dies with this process; when this process is killed (-9), what the node left is removed
+ * so that it dies with this process (and the test file's process it runs watches this one and kills
+ * itself when it is gone); when this process is killed (-9), what the node left is removed
  * by the next node's start or `bash scripts/k8s-real-node.sh --down`. When the inner process ends,
  * however it ended, this one removes what it left (its record's reap, under the machine's lock).
  */
@@ -20,7 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createRun, describeReaped, RUN_ENV, reap, takeNodeLock } from './leftovers.js';
+import { createRun, describeReaped, ownerAlive, RUN_ENV, reap, takeNodeLock } from './leftovers.js';
 
 const ENV = 'DUAT_REAL_NODE_NETNS';
 
@@ -30,9 +31,25 @@ function ip(...args: string[]): void {
     throw new Error(`ip ${args.join(' ')} failed (${result.status}): ${result.stderr.trim()}`);
 }
 
+/**
+ * Inside: this process dies (SIGKILL, as if killed with the outer one) once the run's owner is gone.
+ * pdeathsig reaches only the inner test runner, not the test file's process it starts, which would
+ * otherwise go on alone holding the machine's lock; then the next start removes what it left.
+ */
+export function dieWithOwner(): void {
+  const record = process.env[RUN_ENV];
+  if (!record) return;
+  setInterval(() => {
+    if (!ownerAlive(record)) process.kill(process.pid, 'SIGKILL');
+  }, 500).unref();
+}
+
 /** True inside the suite's namespace; outside, registers the test that runs `moduleUrl` in one. */
 export function inNetns(moduleUrl: string): boolean {
-  if (process.env[ENV]) return true;
+  if (process.env[ENV]) {
+    dieWithOwner();
+    return true;
+  }
   const file = fileURLToPath(moduleUrl);
   const name = `duat-real-${process.pid}`;
   test(`the real-node tests of ${file.split('/').pop()}, inside network namespace ${name}`, async () => {

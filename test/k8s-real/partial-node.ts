@@ -1,8 +1,9 @@
 /**
  * A program for leftovers.test.ts: a run that brings up part of a real node as the suite does and
  * then waits to be killed. Without arguments it is the suite's outer process (netns.ts): it makes its
- * run record and a network namespace, and starts itself with --inside there, under `setpriv
- * --pdeathsig KILL` like the suite's inner process. Inside, it starts the node's runtime (node.ts's
+ * run record and a network namespace, and starts itself with --inside there. Inside, it dies when the
+ * outer one is gone, as the suite's test file does inside (netns.ts's dieWithOwner; no pdeathsig
+ * here, so that the test shows that one works), starts the node's runtime (node.ts's
  * startRuntime: the bridge, containerd, the images), runs a container (a shim and the pause process,
  * its overlay root filesystem mounted, in a cgroup under kubepods as the kubelet's pods are), and
  * changes a sysctl the kubelet changes, recording the old value as node.ts does. Then it prints one
@@ -11,12 +12,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRun, RUN_ENV } from './leftovers.js';
+import { dieWithOwner } from './netns.js';
 import { PAUSE_IMAGE, startRuntime } from './node.js';
 
 const SYSCTL = 'kernel.keys.root_maxkeys';
 const CGROUP = '/kubepods/duat-leftover-test';
 
 async function inside(): Promise<void> {
+  dieWithOwner();
   const rt = await startRuntime();
   const old = execFileSync('sysctl', ['-n', SYSCTL], { encoding: 'utf8' }).trim();
   rt.run.add('sysctl', `${SYSCTL}=${old}`);
@@ -31,6 +34,7 @@ async function inside(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({
       record: rt.run.dir,
+      inner: process.pid,
       dir: rt.dir,
       containerd: rt.containerdPid,
       shim: shimPid,
@@ -51,15 +55,7 @@ function outside(): void {
   execFileSync('nsenter', [`--net=/run/netns/${name}`, 'ip', 'link', 'set', 'lo', 'up']);
   const child = spawn(
     'nsenter',
-    [
-      `--net=/run/netns/${name}`,
-      'setpriv',
-      '--pdeathsig',
-      'KILL',
-      process.execPath,
-      process.argv[1] as string,
-      '--inside',
-    ],
+    [`--net=/run/netns/${name}`, process.execPath, process.argv[1] as string, '--inside'],
     { env: { ...process.env, [RUN_ENV]: run.dir }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
