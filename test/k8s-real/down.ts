@@ -6,7 +6,8 @@
  * removes the pod cgroups under a live kubelet. Prints one line per run removed; exit 0 when all went,
  * 1 with a one-line reason otherwise.
  */
-import { describeReaped, reapDeadRuns, runsRoot, takeNodeLock } from './leftovers.js';
+import { describeReaped, reapDeadRuns, runsRoot } from './leftovers.js';
+import { takeNodeLock } from './node-lock.js';
 
 async function main(): Promise<number> {
   if (process.getuid?.() !== 0) {

@@ -21,7 +21,7 @@
  * - by hand: `bash scripts/k8s-real-node.sh --down` (down.ts).
  * Hand-written: there is no library for this, and it is a few /proc and mount-table walks.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
@@ -44,36 +44,6 @@ export function cacheRoot(): string {
 
 export function runsRoot(): string {
   return join(cacheRoot(), 'k8s-real-runs');
-}
-
-/**
- * Holds the machine-wide real-node lock (flock on $DUAT_TEST_CACHE/k8s-real-node.lock) until
- * release(). The lock is held by a child whose stdin is ours, so it is let go however this process
- * ends (kill -9 too): its stdin closes and it exits.
- */
-export async function takeNodeLock(timeoutMs: number): Promise<() => void> {
-  mkdirSync(cacheRoot(), { recursive: true });
-  const path = join(cacheRoot(), 'k8s-real-node.lock');
-  const child = spawn('flock', [path, '-c', 'echo locked; exec cat'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const locked = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.stdout.once('data', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-    child.once('exit', () => resolve(false));
-  });
-  const release = () => {
-    child.stdin.end();
-    child.kill();
-  };
-  if (!locked) {
-    release();
-    throw new Error(`another real-node suite held ${path} for ${timeoutMs / 1000}s`);
-  }
-  return release;
 }
 
 /** The environment variable that hands a run's record to the processes of that run. */

@@ -21,7 +21,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createRun, describeReaped, ownerAlive, RUN_ENV, reap, takeNodeLock } from './leftovers.js';
+import { createRun, describeReaped, ownerAlive, RUN_ENV, reap } from './leftovers.js';
+import { takeNodeLock } from './node-lock.js';
 
 const ENV = 'DUAT_REAL_NODE_NETNS';
 

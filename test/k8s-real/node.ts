@@ -21,7 +21,7 @@
  * sets at start (vm.overcommit_memory, kernel.panic...) are put back when it stops.
  *
  * One real node per machine at a time (the kubelet owns /sys/fs/cgroup/<each>/kubepods and those
- * sysctls): the machine's real-node lock (leftovers.ts's takeNodeLock) makes a second suite wait. Once
+ * sysctls): the machine's real-node lock (node-lock.ts) makes a second suite wait. Once
  * it has the lock, a node first removes what dead runs left (a run killed with -9 never stopped its
  * node: leftovers.ts), and records in its own run's record (leftovers.ts) its directory, its
  * processes, the sysctls' old values and that a kubelet ran, so that if this process is killed, the
@@ -59,8 +59,8 @@ import {
   type Run,
   reapDeadRuns,
   removePodCgroups,
-  takeNodeLock,
 } from './leftovers.js';
+import { takeNodeLock } from './node-lock.js';
 
 export const NODE_IP = '10.244.0.1';
 export const NODE_NAME = NODE_IP;
