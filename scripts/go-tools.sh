@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the Go tools the image tests and benchmarks use (registries, oras, cosign, crane, regctl)
-# from the Go module proxy, each into $DUAT_TEST_CACHE/NAME-VERSION/BINARY (default cache
-# ~/.cache/duat-test). Names, versions and packages live in scripts/go-tools.versions only.
-# A no-op for what is cached; cosign takes a few minutes cold.
+# Builds the Go tools the image tests, the real-node tests and benchmarks use (registries, oras,
+# cosign, crane, regctl, BuildKit) from the Go module proxy, each into
+# $DUAT_TEST_CACHE/NAME-VERSION/BINARY (default cache ~/.cache/duat-test). Names, versions and
+# packages live in scripts/go-tools.versions only. A no-op for what is cached; cosign and buildkitd
+# take a few minutes cold (buildkitd 462 s on a loaded 2-core machine).
 #
 # Usage: scripts/go-tools.sh [NAME...]          build NAME (default: all) when not cached
 #        scripts/go-tools.sh --path NAME         print NAME's binary path; exit 1 when not cached
@@ -34,7 +35,7 @@ folder() {
   local name="$1" version="$2" pkg="$3"
   if [[ "$pkg" == ./* ]]; then
     local sum
-    sum="$(cd "$ROOT/$pkg" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
+    sum="$(cd "$ROOT/${pkg%%#*}" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
     echo "$CACHE_ROOT/$name-$version-$sum"
   else
     echo "$CACHE_ROOT/$name-$version"
@@ -62,7 +63,9 @@ build() {
   log="$LOG_DIR/$name-$version.log"
   printf 'go-tools: building %s %s ... ' "$name" "$version" >&2
   if [[ "$pkg" == ./* ]]; then
-    (cd "$ROOT/$pkg" && CGO_ENABLED=0 nice -n 10 go build -mod=readonly -trimpath -o "$scratch/$binary" .) >"$log" 2>&1 && ok=1
+    local target=.
+    [[ "$pkg" == *#* ]] && target="${pkg#*#}"
+    (cd "$ROOT/${pkg%%#*}" && CGO_ENABLED=0 nice -n 10 go build -mod=readonly -trimpath -o "$scratch/$binary" "$target") >"$log" 2>&1 && ok=1
   else
     CGO_ENABLED=0 GOBIN="$scratch" nice -n 10 go install -trimpath "$pkg@$version" >"$log" 2>&1 && ok=1
   fi

@@ -7,6 +7,12 @@
 #
 # Usage: scripts/k8s-real-node.sh           build when not cached; print the binary folder
 #        scripts/k8s-real-node.sh --check   exit 1 (quietly) when not cached
+#        scripts/k8s-real-node.sh --down    remove what real-node test runs killed with -9 left behind:
+#                                           their processes (containerd, kubelet, control plane, shims,
+#                                           containers), mounts, network namespaces, pod cgroups,
+#                                           directories; runs still going are left alone. Needs root and
+#                                           `npm run build` (it runs dist/test/k8s-real/down.js). A new
+#                                           real-node run does the same by itself when it starts.
 #
 # It installs nothing: the node's runtime comes from Debian (scripts/test-all.sh installs
 # containerd, runc, containernetworking-plugins, busybox-static and iptables); it says which is missing.
@@ -31,6 +37,14 @@ source "$ROOT/scripts/build-step.sh"
 if [ "${1:-}" = "--check" ]; then
   cached
   exit $?
+fi
+
+if [ "${1:-}" = "--down" ]; then
+  if [ ! -f "$ROOT/dist/test/k8s-real/down.js" ]; then
+    echo "k8s-real-node: --down runs dist/test/k8s-real/down.js: run npm run build first" >&2
+    exit 1
+  fi
+  exec node "$ROOT/dist/test/k8s-real/down.js"
 fi
 
 # The runtime the node needs, from Debian's packages (named so that the message says what to install).

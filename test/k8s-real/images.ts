@@ -11,6 +11,11 @@
  *   `ldd` lists for them.
  * - duat.test/skopeo:1: busybox as above and Debian's skopeo (/usr/bin/skopeo and its libraries), for
  *   examples/kubernetes/build-image-layer.yaml (its BUILD_IMAGE).
+ * - duat.test/buildkit:1, for examples/kubernetes/build-image-buildkit.yaml (its BUILD_IMAGE): laid out
+ *   as the moby/buildkit image is: /usr/bin/buildkitd and /usr/bin/buildctl (BuildKit built from the Go
+ *   module proxy by scripts/go-tools.sh, module test/k8s-real/buildkit/), /usr/bin/buildctl-daemonless.sh
+ *   (the same script, from that module's source), runc (Debian's, with its libseccomp) and busybox;
+ *   entrypoint buildkitd.
  * - duat:latest, deploy/deployment.yaml's image: what deploy/Dockerfile assembles, from this checkout's
  *   build instead of a second one: /opt/duat with package.json, dist/src and dist/bin (built by `npm
  *   run build`) and the production packages of node_modules (`npm ls --omit=dev`), /usr/local/bin/duat,
@@ -21,7 +26,7 @@
  * Written by hand (not buildah/skopeo) because an archive is four small JSON files and a tar, and
  * containerd imports it directly.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -38,6 +43,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -207,6 +213,59 @@ export function skopeoImage(dir: string, ref = 'duat.test/skopeo:1'): string {
   copyLibraries(rootfs, ['/usr/bin/skopeo']);
   const out = join(dir, 'skopeo.tar');
   ociArchive(out, ref, rootfs, { entrypoint: ['/bin/sh'] });
+  return out;
+}
+
+/**
+ * BuildKit's files for buildkitImage: buildkitd and buildctl built by scripts/go-tools.sh (built when
+ * not cached: throws, never skips, when they cannot be), and buildctl-daemonless.sh from the source of
+ * the module they were built from (in Go's module cache once they are built).
+ */
+export function buildkitFiles(): { buildkitd: string; buildctl: string; daemonless: string } {
+  const tools = join(repoRoot, 'scripts', 'go-tools.sh');
+  const built = spawnSync('bash', [tools, 'buildkitd', 'buildctl'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (built.status !== 0)
+    throw new Error(
+      `BuildKit could not be built (scripts/go-tools.sh exited ${built.status ?? built.signal})`,
+    );
+  const path = (name: string) => execFileSync('bash', [tools, '--path', name], { encoding: 'utf8' }).trim();
+  const module = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', 'github.com/moby/buildkit'], {
+      cwd: join(repoRoot, 'test', 'k8s-real', 'buildkit'),
+      encoding: 'utf8',
+    }),
+  ) as { Dir: string };
+  return {
+    buildkitd: path('buildkitd'),
+    buildctl: path('buildctl'),
+    daemonless: join(module.Dir, 'examples', 'buildctl-daemonless', 'buildctl-daemonless.sh'),
+  };
+}
+
+/** The BuildKit image (see the header): `bin` has buildkitd and buildctl; `daemonless` is the script. */
+export function buildkitImage(
+  dir: string,
+  bin: { buildkitd: string; buildctl: string; daemonless: string },
+  ref = 'duat.test/buildkit:1',
+): string {
+  const rootfs = join(dir, 'rootfs-buildkit');
+  busyboxRootfs(rootfs);
+  for (const [name, from] of [
+    ['buildkitd', bin.buildkitd],
+    ['buildctl', bin.buildctl],
+    ['buildctl-daemonless.sh', bin.daemonless],
+    ['runc', '/usr/sbin/runc'],
+  ] as const) {
+    copyFileSync(from, join(rootfs, 'usr', 'bin', name));
+    chmodSync(join(rootfs, 'usr', 'bin', name), 0o755);
+  }
+  copyLibraries(rootfs, ['/usr/sbin/runc']);
+  for (const d of ['run', 'var/lib/buildkit', 'etc/buildkit'])
+    mkdirSync(join(rootfs, d), { recursive: true });
+  const out = join(dir, 'buildkit.tar');
+  ociArchive(out, ref, rootfs, { entrypoint: ['buildkitd'] });
   return out;
 }
 

@@ -21,11 +21,15 @@
  * sets at start (vm.overcommit_memory, kernel.panic...) are put back when it stops.
  *
  * One real node per machine at a time (the kubelet owns /sys/fs/cgroup/<each>/kubepods and those
- * sysctls): a lock (flock on $DUAT_TEST_CACHE/k8s-real-node.lock, held by a child whose stdin is ours,
- * so it is let go however this process ends) makes a second suite wait. stop() ends everything it
+ * sysctls): the machine's real-node lock (node-lock.ts) makes a second suite wait. Once
+ * it has the lock, a node first removes what dead runs left (a run killed with -9 never stopped its
+ * node: leftovers.ts), and records in its own run's record (leftovers.ts) its directory, its
+ * processes, the sysctls' old values and that a kubelet ran, so that if this process is killed, the
+ * next start (or `bash scripts/k8s-real-node.sh --down`) removes the rest. stop() ends everything it
  * started by process id: the kubelet, every container task, the shims, containerd; then unmounts what
  * is left under its directory, removes the pod cgroups and restores the sysctls. If the node cannot
- * start, startRealNode throws with the failing component's log.
+ * start, startRealNode throws with the failing component's log. startRuntime is the first half alone
+ * (the bridge, containerd and the images: no control plane, no kubelet), for the clean-up's test.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -40,7 +44,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient } from '../../src/watch/runners/kubernetes/client.js';
@@ -48,6 +52,15 @@ import type { KObject } from '../../src/watch/runners/kubernetes/manifest.js';
 import { type ControlPlane, startControlPlane } from '../helpers/control-plane.js';
 import { repoRoot } from '../helpers/paths.js';
 import { pauseImage, skopeoImage, toolsImage } from './images.js';
+import {
+  currentRun,
+  describeReaped,
+  mountsUnder,
+  type Run,
+  reapDeadRuns,
+  removePodCgroups,
+} from './leftovers.js';
+import { takeNodeLock } from './node-lock.js';
 
 export const NODE_IP = '10.244.0.1';
 export const NODE_NAME = NODE_IP;
@@ -56,7 +69,7 @@ export const POD_CIDR = '10.244.0.0/24';
 export const NODE_SELECTOR = { type: 'real' } as const;
 export const TOOLS_IMAGE = 'duat.test/tools:1';
 export const SKOPEO_IMAGE = 'duat.test/skopeo:1';
-const PAUSE_IMAGE = 'duat.test/pause:1';
+export const PAUSE_IMAGE = 'duat.test/pause:1';
 const BRIDGE = 'kube-br0';
 const SYSCTLS = [
   'vm.overcommit_memory',
@@ -80,10 +93,6 @@ export interface RealNode {
   stop(): Promise<void>;
 }
 
-function cacheRoot(): string {
-  return process.env.DUAT_TEST_CACHE || join(homedir(), '.cache', 'duat-test');
-}
-
 /** The kubelet and pause binaries (built by scripts/k8s-real-node.sh when not cached); throws, never skips. */
 export function ensureNodeBinaries(): string {
   const result = spawnSync('bash', [join(repoRoot, 'scripts', 'k8s-real-node.sh')], {
@@ -99,34 +108,7 @@ export function ensureNodeBinaries(): string {
   return dir;
 }
 
-/** Holds the machine-wide real-node lock until release() (or until this process ends). */
-async function takeLock(timeoutMs: number): Promise<() => void> {
-  mkdirSync(cacheRoot(), { recursive: true });
-  const child = spawn('flock', [join(cacheRoot(), 'k8s-real-node.lock'), '-c', 'echo locked; exec cat'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const locked = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.stdout.once('data', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-    child.once('exit', () => resolve(false));
-  });
-  const release = () => {
-    child.stdin.end();
-    child.kill();
-  };
-  if (!locked) {
-    release();
-    throw new Error(
-      `another real-node suite held ${join(cacheRoot(), 'k8s-real-node.lock')} for ${timeoutMs / 1000}s`,
-    );
-  }
-  return release;
-}
-
-function run(cmd: string, args: readonly string[], what: string): string {
+function run_(cmd: string, args: readonly string[], what: string): string {
   const result = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0)
     throw new Error(
@@ -219,62 +201,78 @@ imageGCLowThresholdPercent: 99
 `;
 }
 
-/** Everything under `root` that is mounted, deepest first. */
-function mountsUnder(root: string): string[] {
-  return readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[1] ?? '')
-    .map((path) => path.replace(/\\040/g, ' '))
-    .filter((path) => path.startsWith(`${root}/`))
-    .sort()
-    .reverse();
-}
-
-/** Removes a cgroup directory tree, deepest first (cgroup v1: rmdir only). */
-function removeCgroupTree(path: string): void {
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(path, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name);
-  } catch {
-    return;
-  }
-  for (const entry of entries) removeCgroupTree(join(path, entry));
-  try {
-    rmdirSync(path);
-  } catch {
-    // still in use, or gone
-  }
-}
-
 function adminClient(cp: ControlPlane): Promise<KubeClient> {
   return KubeClient.connect({ kubeconfig: cp.kubeconfig });
 }
 
-export async function startRealNode(): Promise<RealNode> {
-  const bin = ensureNodeBinaries();
-  const release = await takeLock(30 * 60_000);
+/** The first half of a node: its bridge, containerd and the images imported (see the header). */
+export interface Runtime {
+  /** Where the node keeps its state (and the tests their files). */
+  readonly dir: string;
+  /** The run's record (leftovers.ts). */
+  readonly run: Run;
+  /** The containerd socket. */
+  readonly socket: string;
+  readonly containerdPid: number;
+  /** `ctr -n k8s.io ARGS` on the node's containerd; its stdout. */
+  ctr(...args: string[]): string;
+  importImage(archive: string): void;
+  logTail(component: string, lines?: number): string;
+  stop(): Promise<void>;
+}
+
+interface RuntimeParts extends Runtime {
+  launch(name: string, cmd: string, args: readonly string[]): ChildProcess;
+  failure(name: string, what: string): Error;
+  halt(name: string): Promise<void>;
+  /** Added to stop(): what the node's second half undoes first (the kubelet, the control plane). */
+  onStop(first: () => Promise<void>, last: () => Promise<void>): void;
+  /** Where logTail looks for a component whose log is not the runtime's (the control plane's). */
+  addLogSource(tail: (name: string, lines: number) => string | undefined): void;
+  /** Why containerd is gone (its exit code), or undefined while it runs. */
+  containerdExited(): number | string | undefined;
+}
+
+async function startRuntimeParts(bin: string): Promise<RuntimeParts> {
+  const release = await takeNodeLock(30 * 60_000);
+  // What runs killed with -9 left: removed before anything else (this run holds the lock).
+  try {
+    for (const reaped of await reapDeadRuns()) process.stderr.write(`# ${describeReaped(reaped)}\n`);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const run = currentRun();
   const dir = mkdtempSync(join(tmpdir(), 'duat-real-node-'));
+  run.add('dir', dir);
   const logs = join(dir, 'logs');
   for (const d of ['logs', 'containerd', 'cni/net.d', 'kubelet', 'images'])
     mkdirSync(join(dir, d), { recursive: true });
   const children = new Map<string, ChildProcess>();
   const logPath = (name: string) => join(logs, `${name}.log`);
   const socket = join(dir, 'containerd', 'containerd.sock');
-  const ctr = (...args: string[]) => run('ctr', ['--address', socket, '-n', 'k8s.io', ...args], 'containerd');
-  let cp: ControlPlane | undefined;
-  let sysctlsSaved: [string, string][] | undefined;
+  const ctr = (...args: string[]) =>
+    run_('ctr', ['--address', socket, '-n', 'k8s.io', ...args], 'containerd');
+  const extraLogs: ((name: string, lines: number) => string | undefined)[] = [];
+  let stopFirst: () => Promise<void> = async () => {};
+  let stopLast: () => Promise<void> = async () => {};
 
   const launch = (name: string, cmd: string, args: readonly string[]): ChildProcess => {
     const out = openSync(logPath(name), 'a');
     const child = spawn(cmd, args, { stdio: ['ignore', out, out], cwd: dir });
     closeSync(out);
     children.set(name, child);
+    run.addPid(child.pid);
     return child;
   };
   const logTail = (name: string, lines = 40): string => {
-    if (!existsSync(logPath(name))) return cp ? cp.logTail(name, lines) : '(no log)';
+    if (!existsSync(logPath(name))) {
+      for (const other of extraLogs) {
+        const tail = other(name, lines);
+        if (tail !== undefined) return tail;
+      }
+      return '(no log)';
+    }
     return readFileSync(logPath(name), 'utf8').split('\n').slice(-lines).join('\n');
   };
   const failure = (name: string, what: string) =>
@@ -297,7 +295,7 @@ export async function startRealNode(): Promise<RealNode> {
   process.on('exit', killAll);
 
   const stop = async () => {
-    await halt('kubelet');
+    await stopFirst();
     // Containers: every task containerd runs, then the shims (not containerd's children: their
     // process ids are in its state directory), then containerd.
     if (existsSync(socket)) {
@@ -336,14 +334,14 @@ export async function startRealNode(): Promise<RealNode> {
       }
     }
     for (const mount of mountsUnder(dir)) spawnSync('umount', ['-l', mount]);
-    for (const hierarchy of readdirSync('/sys/fs/cgroup'))
-      removeCgroupTree(join('/sys/fs/cgroup', hierarchy, 'kubepods'));
-    for (const [key, value] of sysctlsSaved ?? []) spawnSync('sysctl', ['-qw', `${key}=${value}`]);
+    await stopLast();
     spawnSync('ip', ['link', 'del', BRIDGE]);
-    await cp?.stop();
     process.off('exit', killAll);
-    release();
     if (!process.env.DUAT_KEEP_K8S) rmSync(dir, { recursive: true, force: true });
+    // Stopped cleanly: nothing of this node is left for a later run to remove; a record this process
+    // owns (no netns.ts around it) goes too.
+    if (run.ownedHere) rmSync(run.dir, { recursive: true, force: true });
+    release();
   };
 
   try {
@@ -355,9 +353,9 @@ export async function startRealNode(): Promise<RealNode> {
     // Fix 2: the bridge, with the node's address, before containerd starts.
     if (spawnSync('ip', ['link', 'show', BRIDGE]).status === 0)
       throw new Error(`a link ${BRIDGE} is already there: is this the suite's own network namespace?`);
-    run('ip', ['link', 'add', BRIDGE, 'type', 'bridge'], 'the node bridge');
-    run('ip', ['addr', 'add', `${NODE_IP}/24`, 'dev', BRIDGE], 'the node bridge');
-    run('ip', ['link', 'set', BRIDGE, 'up'], 'the node bridge');
+    run_('ip', ['link', 'add', BRIDGE, 'type', 'bridge'], 'the node bridge');
+    run_('ip', ['addr', 'add', `${NODE_IP}/24`, 'dev', BRIDGE], 'the node bridge');
+    run_('ip', ['link', 'set', BRIDGE, 'up'], 'the node bridge');
 
     const config = join(dir, 'containerd', 'config.toml');
     writeFileSync(config, containerdConfig(dir));
@@ -373,16 +371,72 @@ export async function startRealNode(): Promise<RealNode> {
     ctr('images', 'import', pause);
     ctr('images', 'import', tools);
     ctr('images', 'import', skopeo);
+    return {
+      dir,
+      run,
+      socket,
+      containerdPid: containerd.pid as number,
+      ctr,
+      importImage: (archive) => void ctr('images', 'import', archive),
+      logTail,
+      stop,
+      launch,
+      failure,
+      halt,
+      onStop(first, last) {
+        stopFirst = first;
+        stopLast = last;
+      },
+      addLogSource: (tail) => void extraLogs.push(tail),
+      containerdExited: () => containerd.exitCode ?? containerd.signalCode ?? undefined,
+    };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+}
 
-    cp = await startControlPlane();
+/** A node's bridge, containerd and images, and no more (see the header). */
+export async function startRuntime(): Promise<Runtime> {
+  return startRuntimeParts(ensureNodeBinaries());
+}
+
+export async function startRealNode(): Promise<RealNode> {
+  const bin = ensureNodeBinaries();
+  const rt = await startRuntimeParts(bin);
+  const { dir, run } = rt;
+  let cp: ControlPlane | undefined;
+  let sysctlsSaved: [string, string][] | undefined;
+  rt.addLogSource((name, lines) => cp?.logTail(name, lines));
+  rt.onStop(
+    () => rt.halt('kubelet'),
+    async () => {
+      removePodCgroups();
+      for (const [key, value] of sysctlsSaved ?? []) spawnSync('sysctl', ['-qw', `${key}=${value}`]);
+      await cp?.stop();
+    },
+  );
+  try {
+    // The control plane's directory goes under the node's (os.tmpdir() reads TMPDIR when called), so
+    // that a killed run's record names one directory for both.
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      cp = await startControlPlane();
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
     // KWOK's fake node goes: the real one is then the only node, and templates (examples/) need no
     // nodeSelector to land on it.
     await adminClient(cp).then((c) => c.request('DELETE', '/api/v1/nodes/kwok-node-0'));
     sysctlsSaved = SYSCTLS.map((k) => [k, execFileSync('sysctl', ['-n', k], { encoding: 'utf8' }).trim()]);
+    for (const [key, value] of sysctlsSaved) run.add('sysctl', `${key}=${value}`);
+    run.add('kubepods');
     const kubeletYaml = join(dir, 'kubelet', 'config.yaml');
     writeFileSync(kubeletYaml, kubeletConfig(dir));
     const started = Date.now();
-    const kubelet = launch('kubelet', join(bin, 'kubelet'), [
+    const kubelet = rt.launch('kubelet', join(bin, 'kubelet'), [
       '--config',
       kubeletYaml,
       '--kubeconfig',
@@ -406,16 +460,16 @@ export async function startRealNode(): Promise<RealNode> {
     const client = await adminClient(cp);
     const deadline = Date.now() + 120_000;
     for (;;) {
-      if (kubelet.exitCode !== null) throw failure('kubelet', `the kubelet exited (${kubelet.exitCode})`);
-      if (containerd.exitCode !== null)
-        throw failure('containerd', `containerd exited (${containerd.exitCode})`);
+      if (kubelet.exitCode !== null) throw rt.failure('kubelet', `the kubelet exited (${kubelet.exitCode})`);
+      if (rt.containerdExited() !== undefined)
+        throw rt.failure('containerd', `containerd exited (${rt.containerdExited()})`);
       const node = await client.request<KObject>('GET', `/api/v1/nodes/${NODE_NAME}`).catch(() => undefined);
       const ready = node?.status?.conditions?.some(
         (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
       );
       if (ready && (node?.spec?.taints ?? []).length === 0) break;
       if (Date.now() > deadline)
-        throw failure('kubelet', `node ${NODE_NAME} was not Ready and untainted within 120s`);
+        throw rt.failure('kubelet', `node ${NODE_NAME} was not Ready and untainted within 120s`);
       await sleep(200);
     }
     const readySeconds = (Date.now() - started) / 1000;
@@ -424,12 +478,12 @@ export async function startRealNode(): Promise<RealNode> {
       client,
       dir,
       readySeconds,
-      importImage: (archive) => void ctr('images', 'import', archive),
-      logTail,
-      stop,
+      importImage: rt.importImage,
+      logTail: rt.logTail,
+      stop: rt.stop,
     };
   } catch (err) {
-    await stop().catch(() => {});
+    await rt.stop().catch(() => {});
     throw err;
   }
 }

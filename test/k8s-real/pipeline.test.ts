@@ -45,11 +45,12 @@ import {
   waitFor,
   writeFile,
 } from './fixture.js';
-import { gitWatchImage } from './images.js';
+import { buildkitFiles, buildkitImage, gitWatchImage } from './images.js';
 import { inNetns } from './netns.js';
 import { SKOPEO_IMAGE, TOOLS_IMAGE } from './node.js';
 
 const T = { timeout: 300_000 };
+const BUILDKIT_IMAGE = 'duat.test/buildkit:1';
 
 /** The files of an image's one layer, as skopeo fetches it from the registry. */
 async function skopeoLayerFiles(ref: string): Promise<string[]> {
@@ -70,6 +71,44 @@ async function skopeoLayerFiles(ref: string): Promise<string[]> {
     return execFileSync('tar', ['-tf', layer], { encoding: 'utf8' }).trim().split('\n').sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An image's layers as skopeo fetches them: each one's files (sorted, no ./), and a file's text. */
+async function imageLayers(
+  ref: string,
+): Promise<{ layers: string[][]; read(layer: number, file: string): string; remove(): void }> {
+  const dir = mkdtempSync(`${tmpdir()}/duat-layers-`);
+  try {
+    await skopeo([
+      '--policy',
+      skopeoPolicy(dir),
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${ref}`,
+      `dir:${dir}/image`,
+    ]);
+    const manifest = JSON.parse(readFileSync(`${dir}/image/manifest.json`, 'utf8')) as {
+      layers: { digest: string }[];
+    };
+    const paths = manifest.layers.map((l) => `${dir}/image/${l.digest.replace('sha256:', '')}`);
+    const layers = paths.map((p) =>
+      execFileSync('tar', ['-tf', p], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((f) => f.replace(/^\.\//, ''))
+        .filter(Boolean)
+        .sort(),
+    );
+    return {
+      layers,
+      read: (layer, file) =>
+        execFileSync('tar', ['-xOf', paths[layer] as string, file], { encoding: 'utf8' }),
+      remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
 }
 
@@ -405,6 +444,86 @@ if (inNetns(import.meta.url)) {
             1,
             'the older pre-release is gone',
           );
+        } finally {
+          toRegistry.close();
+          toGit.close();
+          await registry.stop();
+        }
+      },
+    );
+
+    it(
+      "examples/kubernetes/build-image-buildkit.yaml: BuildKit builds the commit's Dockerfile on the node and pushes it under its version",
+      T,
+      async () => {
+        const registry = await startRegistry();
+        const toRegistry = await forwardFromBridge(registry.port);
+        const toGit = await forwardFromBridge(fx.daemon.port);
+        try {
+          const imaged = Date.now();
+          fx.node.importImage(buildkitImage(fx.dir, buildkitFiles(), BUILDKIT_IMAGE));
+          process.stderr.write(
+            `# real node: BuildKit image made and imported in ${((Date.now() - imaged) / 1000).toFixed(1)}s\n`,
+          );
+          const repo = makeRepo(fx.served, `${fx.dir}/work`, '0.7.0-buildkit', 'built by BuildKit');
+          // A Dockerfile that needs no base image (nothing can be pulled here): the commit's files, with
+          // a static busybox among them, and a RUN step (runc in BuildKit's container, on cgroup v1).
+          mkdirSync(`${repo.work}/bin`);
+          execFileSync('cp', ['/bin/busybox', `${repo.work}/bin/busybox`]);
+          writeFileSync(`${repo.work}/.dockerignore`, '.git\n');
+          git(repo.work, 'add', '.dockerignore', 'bin/busybox');
+          const commit = pushCommit(
+            repo.work,
+            'Dockerfile',
+            'FROM scratch\nCOPY . /\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox tr a-z A-Z < /message.txt > /built.txt"]\n',
+          );
+          const url = `git://${toGit.address}/${repo.name}`;
+          const name = repo.name.replace(/\.git$/, '');
+          const state = `${fx.dir}/state-buildkit`;
+          const r = await duat(
+            fx,
+            watchArgs(state, `${repoRoot}/examples/kubernetes/build-image-buildkit.yaml`, url),
+            { env: { REGISTRY: toRegistry.address, BUILD_IMAGE: BUILDKIT_IMAGE } },
+          );
+          assert.equal(r.code, 0, explain(r, state));
+          const [run] = runsOf(r.stdout);
+          assert.equal(run?.state, 'succeeded', explain(r, state));
+          process.stderr.write(
+            `# real node: BuildKit image build run recorded ${r.seconds.toFixed(1)}s after git-watch started\n`,
+          );
+          const log = runLog(state, run?.id as string);
+          // BuildKit's own progress (--progress=plain) in the run's log: the steps, then the push.
+          assert.match(log, /\[1\/2\] COPY \. \/\n#\d+ DONE/, log);
+          assert.match(log, /\[2\/2\] RUN \["\/bin\/busybox", "sh", "-c", .*\]\n#\d+ DONE/, log);
+          assert.match(
+            log,
+            new RegExp(
+              `pushing manifest for ${toRegistry.address}/${name}:0\\.7\\.0-buildkit@sha256:[0-9a-f]{64} .*done`,
+            ),
+            log,
+          );
+          const ref = `${registry.host}/${name}:0.7.0-buildkit`;
+          assert.equal((await duat(fx, ['image', 'exists', ref])).code, 0, `${ref} is in the registry`);
+          // Its two layers: the commit's files (no .git), then what the RUN step wrote (and the mount
+          // points runc made for it).
+          const image = await imageLayers(ref);
+          const built = image.read(1, 'built.txt');
+          image.remove();
+          assert.deepEqual(image.layers[0], [
+            '.dockerignore',
+            'Dockerfile',
+            'README.md',
+            'bin/',
+            'bin/busybox',
+            'message.txt',
+            'test.sh',
+          ]);
+          assert.deepEqual(image.layers[1], ['built.txt', 'dev/', 'proc/', 'sys/']);
+          assert.equal(built, 'BUILT BY BUILDKIT\n');
+          const config = JSON.parse(
+            await skopeo(['inspect', '--tls-verify=false', '--config', `docker://${ref}`]),
+          ) as { config?: { Labels?: Record<string, string> } };
+          assert.equal(config.config?.Labels?.['org.opencontainers.image.revision'], commit);
         } finally {
           toRegistry.close();
           toGit.close();
