@@ -74,9 +74,10 @@ bash scripts/k8s-real-node.sh >/dev/null
 # ---- end of real Kubernetes node
 
 # ---- Go tools for the image tests (test/image-referrers): distribution 3, a go-containerregistry
-# registry with the referrers API, oras, cosign, crane, regctl, built into $DUAT_TEST_CACHE/NAME-VERSION/
-# (cosign takes a few minutes cold; a no-op when cached).
-step "Go tools for the image tests"
+# registry with the referrers API, oras, cosign, crane, regctl; and BuildKit (buildkitd, buildctl) for
+# the real node's image build (test/k8s-real). Built into $DUAT_TEST_CACHE/NAME-VERSION/ (cosign and
+# buildkitd take a few minutes each cold; a no-op when cached).
+step "Go tools for the image and real-node tests"
 bash scripts/go-tools.sh
 # ---- end of Go tools
 
