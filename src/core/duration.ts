@@ -3,7 +3,7 @@
  * syntax and error texts are Go's time.ParseDuration: the template engine already ports it exactly, so
  * this module only converts to and from the milliseconds that Node's timers take.
  */
-import { formatGoDuration, GoDurationError, parseGoDuration } from '../template/gotime.js';
+import { formatGoDuration, GoDurationError, parseGoDuration } from '../template/goduration.js';
 import { UsageError } from './errors.js';
 
 const NANOS_PER_MS = 1_000_000n;
