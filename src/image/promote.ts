@@ -386,12 +386,12 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
     const totalBytes = [...blobs.values()].reduce((n, b) => n + b.size, 0);
     const progress = sameRegistry ? noProgress : (options.progress?.(blobs.size, totalBytes) ?? noProgress);
     try {
-      await mapLimit([...blobs.values()], options.jobs ?? 6, async (desc) => {
+      await mapLimit([...blobs.values()], options.jobs ?? 6, async (desc, _, signal) => {
         const outcome = await copyBlob(
           { client: src, repository: source.repository },
           { client: dst, repository: destination.repository },
           desc,
-          { onProgress: (p) => progress.update(p) },
+          { onProgress: (p) => progress.update(p), signal },
         );
         counts[outcome]++;
         if (outcome === 'copied') bytesCopied += desc.size;

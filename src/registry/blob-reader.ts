@@ -14,7 +14,7 @@
  * chunked) is left to the node:http path: `open` returns the status and the caller goes that way.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { errorMessage } from '../core/errors.js';
+import { errorCode, errorMessage } from '../core/errors.js';
 import { RegistryError } from './errors.js';
 import { describeRequest, TimeoutError } from './transport.js';
 
@@ -85,7 +85,16 @@ export class BlobReader {
   /** Bytes of the body (its Content-Length), once `open` returned the reader. */
   size = -1;
 
-  private constructor(socket: (onread: object) => Socket, request: BlobReaderRequest) {
+  /** Calls `fn` once the connection is closed. */
+  onClose(fn: () => void): void {
+    if (this.socket.destroyed) fn();
+    else this.socket.once('close', fn);
+  }
+
+  private constructor(
+    socket: (onread: object) => Socket,
+    private readonly request: BlobReaderRequest,
+  ) {
     this.what = describeRequest('GET', request.url);
     // The socket reads into a pool buffer that is not lent; reading pauses before the last one would be.
     const onread = {
@@ -123,7 +132,9 @@ export class BlobReader {
       if ([301, 302, 303, 307, 308].includes(head.status) && location) {
         reader.destroy();
         if (hop >= MAX_REDIRECTS)
-          throw new RegistryError(`${describeRequest('GET', request.url)}: more than ${MAX_REDIRECTS} redirects`);
+          throw new RegistryError(
+            `${describeRequest('GET', request.url)}: more than ${MAX_REDIRECTS} redirects`,
+          );
         const url = new URL(location, current.url);
         const headers = { ...current.headers };
         // Signed storage URLs carry their own authorization; ours must not leak to another host.
@@ -288,10 +299,13 @@ export class BlobReader {
 
   private fail(err: Error): void {
     if (this.finished || this.failure) return;
+    // One line naming the request; the cause keeps the code that tells a transient fault (a reset,
+    // a timeout) from a final one.
+    const reason = errorCode(err) === 'ECONNREFUSED' ? 'connection refused' : errorMessage(err);
     this.failure =
-      err instanceof RegistryError || err instanceof TimeoutError || (err as { code?: string }).code
+      err instanceof RegistryError
         ? err
-        : new RegistryError(`${this.what}: ${errorMessage(err)}`, { cause: err });
+        : new RegistryError(`${this.what}: ${reason}`, { registry: this.request.url.host, cause: err });
     if (this.deadline) clearTimeout(this.deadline);
     this.socket.destroy();
     this.settle?.reject(this.failure);

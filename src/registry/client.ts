@@ -24,6 +24,7 @@ import {
   repositoryScope,
   scopesCover,
 } from './auth.js';
+import { BlobReader } from './blob-reader.js';
 import { checkDigest, digestAlgorithm, shownValue } from './digest.js';
 import {
   type Credentials,
@@ -36,7 +37,6 @@ import { type EcrOptions, ecrCredentials, parseEcrHost } from './ecr.js';
 import { describeErrorBody, isClearNotFound, isNotFound, parseErrorBody, RegistryError } from './errors.js';
 import { type Descriptor, detectMediaType, digestOf, MANIFEST_ACCEPT, type RawManifest } from './manifest.js';
 import { apiHost, isLoopbackRegistry, isValidRepository, isValidTag } from './reference.js';
-import { BlobReader } from './blob-reader.js';
 import {
   type BodyWriter,
   describeRequest,
@@ -760,7 +760,11 @@ export class RegistryClient {
    * Undefined when the answer is not a 200 with a Content-Length (a 401 to answer, an error to
    * describe, a chunked body): openBlob then does it the node:http way.
    */
-  async openBlobReader(repository: string, digest: string, expectedSize?: number): Promise<BlobReader | undefined> {
+  async openBlobReader(
+    repository: string,
+    digest: string,
+    expectedSize?: number,
+  ): Promise<BlobReader | undefined> {
     const scopes = [repositoryScope(repository, ['pull'])];
     const url = await this.url(blobPath(repository, digest));
     const headers: Record<string, string> = { 'User-Agent': this.transport.options.userAgent };
@@ -778,7 +782,9 @@ export class RegistryClient {
         deadlineMs + Math.ceil((Math.max(size, expectedSize ?? 0) / MIN_BLOB_BYTES_PER_SECOND) * 1000),
     });
     this.transport.counters.requests++;
-    return opened instanceof BlobReader ? opened : undefined;
+    if (!(opened instanceof BlobReader)) return undefined;
+    opened.onClose(this.transport.hold(opened));
+    return opened;
   }
 
   /** The upload mode uploadBlob uses by default. */
@@ -1053,6 +1059,8 @@ export interface CopyBlobOptions {
   attempts?: number;
   /** Check the destination first (default true; false when the caller knows it is missing). */
   checkExists?: boolean;
+  /** Stops the copy (its connections closed) with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -1083,9 +1091,15 @@ export async function copyBlob(
     return 'exists';
   }
   const attempts = options.attempts ?? 3;
+  const { signal } = options;
   for (let attempt = 1; ; attempt++) {
     let moved = 0;
+    /** What to close when `signal` aborts mid-copy. */
+    let current: { destroy(err?: Error): void } | undefined;
+    const stop = () => current?.destroy(signal?.reason as Error);
+    signal?.addEventListener('abort', stop, { once: true });
     try {
+      signal?.throwIfAborted();
       const upload = {
         ...(location ? { location } : {}),
         onProgress: (n: number) => {
@@ -1101,13 +1115,22 @@ export async function copyBlob(
         dst.client.uploadMode === 'streamed'
           ? await src.client.openBlobReader(src.repository, desc.digest, desc.size)
           : undefined;
+      current = reader;
+      signal?.throwIfAborted();
       if (reader) await dst.client.uploadBlobFrom(dst.repository, desc, reader, upload);
       else {
         const { stream } = await src.client.openBlob(src.repository, desc.digest, desc.size);
+        current = stream;
+        signal?.throwIfAborted();
         await dst.client.uploadBlob(dst.repository, desc, stream, upload);
       }
       return 'copied';
     } catch (err) {
+      current?.destroy();
+      if (signal?.aborted) {
+        if (location) await dst.client.cancelUpload(dst.repository, location);
+        throw signal.reason;
+      }
       if (location) await dst.client.cancelUpload(dst.repository, location);
       location = undefined;
       if (moved > 0) options.onProgress?.({ digest: desc.digest, bytes: 0, total: desc.size });
@@ -1118,6 +1141,8 @@ export async function copyBlob(
         `copy of ${desc.digest} broke (${errorMessage(err)}); attempt ${attempt + 1} in ${delay} ms`,
       );
       await new Promise((r) => setTimeout(r, delay));
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
   }
 }

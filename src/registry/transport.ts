@@ -199,8 +199,19 @@ export class Transport {
     return agent;
   }
 
-  /** Closes idle connections so the process can exit promptly. */
+  /** Connections of this transport's clients outside the agents (blob-reader.ts), closed with it. */
+  private readonly held = new Set<{ destroy(): void }>();
+
+  /** Closes `connection` with the transport, unless the returned function was called first. */
+  hold(connection: { destroy(): void }): () => void {
+    this.held.add(connection);
+    return () => this.held.delete(connection);
+  }
+
+  /** Closes idle connections (and held ones) so the process can exit promptly. */
   close(): void {
+    for (const connection of this.held) connection.destroy();
+    this.held.clear();
     this.httpAgent?.destroy();
     for (const agent of this.httpsAgents.values()) agent.destroy();
     this.httpsAgents.clear();
