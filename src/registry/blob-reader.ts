@@ -33,9 +33,12 @@ export interface BlobReaderRequest {
   readonly bodyDeadlineMs: (size: number) => number;
 }
 
-/** Buffers per download: one being read into while the others are out with the sink. */
-const POOL = 4;
-const BUFFER_BYTES = 128 * 1024;
+/**
+ * Buffers per download, one being read into while the others are out with the sink: over TCP a
+ * read fills up to 128 KiB; over TLS node hands decrypted bytes on 16 KiB at a time, so more and
+ * smaller buffers.
+ */
+const POOL = { tcp: { count: 4, bytes: 128 * 1024 }, tls: { count: 12, bytes: 16 * 1024 } } as const;
 /** A response head larger than this is not a registry's. */
 const HEAD_LIMIT = 64 * 1024;
 const MAX_REDIRECTS = 5;
@@ -65,14 +68,15 @@ function parseHead(text: string, what: string): Head {
 }
 
 export class BlobReader {
-  private readonly pool: Buffer[] = Array.from({ length: POOL }, () => Buffer.allocUnsafe(BUFFER_BYTES));
+  private readonly pool: Buffer[];
+  private readonly bufferBytes: number;
   /** Pool buffers out with the sink. */
   private readonly lent = new Set<Buffer>();
   private head = Buffer.alloc(0);
   private headDone: ((head: Head) => void) | undefined;
   private sink: ChunkSink | undefined;
-  /** Body bytes that came with the head, before the sink (copies, so nothing to release). */
-  private early: Buffer | undefined;
+  /** Body bytes that came before the sink (copies, so nothing to release). */
+  private early: Buffer[] = [];
   private remaining = 0;
   private paused = false;
   private finished = false;
@@ -96,9 +100,12 @@ export class BlobReader {
     private readonly request: BlobReaderRequest,
   ) {
     this.what = describeRequest('GET', request.url);
+    const pool = request.url.protocol === 'https:' ? POOL.tls : POOL.tcp;
+    this.bufferBytes = pool.bytes;
+    this.pool = Array.from({ length: pool.count }, () => Buffer.allocUnsafe(pool.bytes));
     // The socket reads into a pool buffer that is not lent; reading pauses before the last one would be.
     const onread = {
-      buffer: () => this.pool.find((b) => !this.lent.has(b)) as Buffer,
+      buffer: () => this.freeBuffer(),
       callback: (n: number, buf: Buffer) => this.onRead(n, buf),
     };
     this.socket = socket(onread);
@@ -142,19 +149,11 @@ export class BlobReader {
         current = { ...current, url, headers };
         continue;
       }
-      const length = head.headers.get('content-length');
-      const chunked = /chunked/i.test(head.headers.get('transfer-encoding') ?? '');
-      if (head.status !== 200 || chunked || length === undefined || !/^\d+$/.test(length)) {
+      if (reader.size < 0) {
         reader.destroy();
         return { status: head.status };
       }
-      reader.size = Number(length);
-      reader.remaining = reader.size;
       reader.startDeadline(request.bodyDeadlineMs(reader.size));
-      const rest = reader.head.subarray(0, reader.size);
-      reader.head = Buffer.alloc(0);
-      reader.remaining -= rest.length;
-      if (rest.length > 0) reader.early = rest;
       return reader;
     }
   }
@@ -239,10 +238,22 @@ export class BlobReader {
         this.fail(err as Error);
         return false;
       }
-      this.head = this.head.subarray(end + 4);
+      const length = head.headers.get('content-length');
+      const chunked = /chunked/i.test(head.headers.get('transfer-encoding') ?? '');
+      if (head.status === 200 && !chunked && length !== undefined && /^\d+$/.test(length)) {
+        this.size = Number(length);
+        this.remaining = this.size;
+        this.keepEarly(this.head.subarray(end + 4));
+      }
+      this.head = Buffer.alloc(0);
       done(head);
       // Nothing more is read until the sink comes (pump resumes).
       this.paused = true;
+      return false;
+    }
+    if (!this.sink) {
+      // TLS may hand on decrypted bytes after reading paused.
+      this.keepEarly(Buffer.from(buf.subarray(0, n)));
       return false;
     }
     const take = Math.min(n, this.remaining);
@@ -254,16 +265,40 @@ export class BlobReader {
       return false;
     }
     // Read on while another buffer besides the one read into next is free.
-    if (this.pool.length - this.lent.size <= 1) {
+    if (this.free() <= 1) {
       this.paused = true;
       return false;
     }
     return true;
   }
 
+  private free(): number {
+    return this.pool.length - this.lent.size;
+  }
+
+  /**
+   * A buffer to read into that is not out with the sink. TLS may hand on bytes after reading paused
+   * (what it had decrypted already), so when none is free one more is made: a lent buffer is never
+   * read into.
+   */
+  private freeBuffer(): Buffer {
+    const free = this.pool.find((b) => !this.lent.has(b));
+    if (free) return free;
+    const extra = Buffer.allocUnsafe(this.bufferBytes);
+    this.pool.push(extra);
+    return extra;
+  }
+
+  /** Keeps body bytes that came before the sink (a copy). */
+  private keepEarly(chunk: Buffer): void {
+    const take = chunk.subarray(0, Math.min(chunk.length, this.remaining));
+    this.remaining -= take.length;
+    if (take.length > 0) this.early.push(take);
+  }
+
   private release(buf: Buffer): void {
     this.lent.delete(buf);
-    if (this.paused && !this.finished && !this.failure && this.pool.length - this.lent.size > 1) {
+    if (this.paused && !this.finished && !this.failure && this.free() > 1) {
       this.paused = false;
       this.socket.resume();
     }
@@ -286,9 +321,7 @@ export class BlobReader {
       }
       this.settle = { resolve, reject };
       this.sink = sink;
-      const early = this.early;
-      this.early = undefined;
-      if (early) sink(early, () => {});
+      for (const chunk of this.early.splice(0)) sink(chunk, () => {});
       if (this.remaining === 0) this.complete();
       else {
         this.paused = false;

@@ -5,17 +5,28 @@
  * reading the blob back from the destination; every failure must be one clear error in bounded time.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { copyBlob, RegistryClient } from '../../src/registry/client.js';
 import { haveRegistryTools, startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const skip = haveRegistryTools() ? false : 'docker-registry, skopeo and openssl are needed';
 
 const blob = randomBytes(700 * 1024 + 13);
-const desc = { digest: `sha256:${createHash('sha256').update(blob).digest('hex')}`, size: blob.length };
+const describe = (b: Buffer) => ({
+  digest: `sha256:${createHash('sha256').update(b).digest('hex')}`,
+  size: b.length,
+});
+const desc = describe(blob);
+/** Large enough for reading to pause and resume many times over TLS's 16 KiB pieces. */
+const tlsBlob = randomBytes(12 * 1024 * 1024 + 5);
 
 /** How the source answers a blob GET: writes on the raw socket. */
 type Answer = (socket: Socket) => Promise<void>;
@@ -25,6 +36,9 @@ let answer: Answer = async (s) => {
 };
 let source: Server;
 let sourceHost: string;
+let tlsSource: TlsServer;
+let tlsHost: string;
+let certDir: string | undefined;
 let dst: TestRegistry;
 const sockets = new Set<Socket>();
 /**
@@ -36,7 +50,7 @@ const blobGets: string[] = [];
 before(async () => {
   if (skip) return;
   dst = await startRegistry();
-  source = createServer((socket) => {
+  const serve = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
@@ -51,32 +65,71 @@ before(async () => {
         socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
       else answer(socket).catch(() => socket.destroy());
     });
-  });
+  };
+  source = createServer(serve);
   await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
   sourceHost = `127.0.0.1:${(source.address() as { port: number }).port}`;
+  // The same source over TLS, with a self-signed certificate (a loopback registry may have one).
+  certDir = mkdtempSync(join(tmpdir(), 'duat-blob-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  tlsSource = createTlsServer(
+    { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) },
+    serve,
+  );
+  await new Promise<void>((resolve) => tlsSource.listen(0, '127.0.0.1', resolve));
+  tlsHost = `127.0.0.1:${(tlsSource.address() as { port: number }).port}`;
 });
 
 after(async () => {
   for (const s of sockets) s.destroy();
   await new Promise<void>((resolve) => (source ? source.close(() => resolve()) : resolve()));
+  await new Promise<void>((resolve) => (tlsSource ? tlsSource.close(() => resolve()) : resolve()));
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
   await dst?.stop();
 });
 
-async function copyInto(repository: string, timeoutMs = 10_000): Promise<string> {
-  const src = new RegistryClient(sourceHost, { timeoutMs, retryBaseMs: 10 });
+async function copyInto(
+  repository: string,
+  timeoutMs = 10_000,
+  from = sourceHost,
+  what = desc,
+): Promise<string> {
+  const src = new RegistryClient(from, { timeoutMs, retryBaseMs: 10 });
   const to = new RegistryClient(dst.host);
   try {
-    return await copyBlob({ client: src, repository: 'team/app' }, { client: to, repository }, desc);
+    return await copyBlob({ client: src, repository: 'team/app' }, { client: to, repository }, what);
   } finally {
     src.close();
     to.close();
   }
 }
 
-async function readBack(repository: string): Promise<Buffer> {
+async function readBack(repository: string, what = desc): Promise<Buffer> {
   const client = new RegistryClient(dst.host);
   try {
-    const { stream } = await client.openBlob(repository, desc.digest);
+    const { stream } = await client.openBlob(repository, what.digest);
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
@@ -99,6 +152,19 @@ test('a head cut into single bytes and a body in odd pieces arrive whole', { ski
   assert.equal(await copyInto('pieces/app'), 'copied');
   assert.deepEqual(blobGets, ['close'], "one GET, on the reader's own connection");
   assert.deepEqual(await readBack('pieces/app'), blob);
+});
+
+test('over TLS (a loopback registry with a self-signed certificate) the reader decrypts into its buffers', {
+  skip,
+}, async () => {
+  answer = async (s) => {
+    s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${tlsBlob.length}\r\n\r\n`);
+    for (let at = 0; at < tlsBlob.length; at += 50_000) s.write(tlsBlob.subarray(at, at + 50_000));
+  };
+  blobGets.length = 0;
+  assert.equal(await copyInto('tls/app', 10_000, tlsHost, describe(tlsBlob)), 'copied');
+  assert.deepEqual(blobGets, ['close']);
+  assert.ok((await readBack('tls/app', describe(tlsBlob))).equals(tlsBlob));
 });
 
 test('a chunked answer (no Content-Length) is copied the node:http way', { skip }, async () => {
