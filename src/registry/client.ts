@@ -2,7 +2,9 @@
  * A small client of the OCI distribution API (Docker Registry HTTP API v2), one per registry host:
  * manifests (GET with the right Accept, HEAD, PUT, DELETE), blobs (HEAD, GET as a stream, cross-
  * repository mount, upload as one streamed PATCH, as one monolithic PUT or in bounded chunks) and tag
- * listing with pagination. It serves `duat image exists`, `promote` and `prune`.
+ * listing with pagination. It serves `duat image exists`, `promote` and `prune`. A blob copied between
+ * registries (copyBlob) is read by blob-reader.ts into reused buffers and hashed chunk by chunk on
+ * its way into the upload.
  *
  * Transport: HTTPS, or plain HTTP for loopback registries (localhost, 127.0.0.0/8, ::1) as Docker
  * allows, and for any registry with `insecure`. Authentication follows the registry's challenge
