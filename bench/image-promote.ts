@@ -1,76 +1,118 @@
 /**
- * `duat image promote` against `skopeo copy` on the same images, whole processes, in one run:
- * - across two registries: a multi-layer image of a few hundred MB (a new, empty destination
- *   registry per run, so every layer moves);
+ * `duat image promote` as users run it (the bundle, dist/bin/duat.js) against the tools a user would
+ * pick for the same copy: `crane copy`, `regctl image copy` and `skopeo copy`, whole processes under
+ * proctime (wall, user + system CPU, peak RSS; bench/measure.ts), all in one interleaved run:
+ * - across two registries: a multi-layer image of a few hundred MiB, into a new, empty destination
+ *   registry for every run (so every layer moves; started before the run, not timed);
  * - within one registry, same repository (the in-place promotion: only a manifest should move);
  * - within one registry, another repository (blobs mounted).
- * Both tools alternate, medians are compared (target: across <= 1.0x skopeo, within one registry
- * <= 1.5x). Bytes moved are counted by one extra run of each through TCP proxies in front of the
- * registries (the timed runs go direct). Registries: Debian's docker-registry on 127.0.0.1.
+ * Targets (issue 15): across registries wall <= 1.0x crane and peak RSS under 64 MiB; within one
+ * registry <= 1.5x skopeo. Bytes moved are counted by one extra run of each tool through TCP proxies
+ * in front of the registries (the timed runs go direct). Registries: Debian's docker-registry on
+ * 127.0.0.1.
  *
- *   node dist/bench/image-promote.js [--mb 300] [--runs 5] [--quick-runs 15]
+ *   node dist/bench/image-promote.js [--mb 240] [--runs 5] [--quick-runs 9] [--no-bytes]
+ *   BENCH_BEFORE=path/to/duat.js adds that build (say, main's bundle) as a peer, "duat before".
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RegistryClient } from '../src/registry/client.js';
 import { formatBytes } from '../src/registry/progress.js';
-import { skopeoPolicy, startCountingProxy, startRegistry } from '../test/helpers/registry.js';
+import {
+  skopeoPolicy,
+  startCountingProxy,
+  startRegistry,
+  type TestRegistry,
+} from '../test/helpers/registry.js';
 import { buildImage, pushImage } from '../test/image/fixtures.js';
+import { type BenchRow, type Cost, costOf, emitRow, median, peerTools } from './measure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+// The shipped command: the bundle package.json's "bin" points at (npm run build makes it).
+const cli = join(root, 'dist', 'bin', 'duat.js');
+const before = process.env.BENCH_BEFORE;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+interface Tool {
+  readonly name: string;
+  argv(src: string, dst: string): string[];
+  readonly env: NodeJS.ProcessEnv;
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
-
-function mib(n: number): string {
-  return formatBytes(n);
-}
+const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(0)} ms`);
+const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
-  const totalMb = arg('mb', 300);
+  const totalMb = arg('mb', 240);
   const runs = arg('runs', 5);
-  const quickRuns = arg('quick-runs', 15);
+  const quickRuns = arg('quick-runs', 9);
+  const countBytes = !process.argv.includes('--no-bytes');
+  const peers = peerTools();
+  const proctime = peers.proctime as string;
   const work = mkdtempSync(join(tmpdir(), 'duat-bench-image-'));
   const policy = skopeoPolicy(work);
   const home = join(work, 'home');
-  const duatEnv: NodeJS.ProcessEnv = {
+  mkdirSync(home);
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,
     DOCKER_CONFIG: join(work, 'nodocker'),
+    TMPDIR: work,
   };
-  const skopeoEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, TMPDIR: work };
-  const [a, b] = await Promise.all([startRegistry(), startRegistry()]);
+  const regctl = peers.regctl as string;
+  /** regctl speaks plain HTTP only to hosts configured so (in HOME's ~/.regctl). */
+  const plainForRegctl = (host: string) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(regctl, ['registry', 'set', '--tls', 'disabled', host], { env, stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`regctl registry set: ${code}`)),
+      );
+    });
+  const duatBuilds: [string, string][] = [
+    ['duat', cli],
+    ...(before ? [['duat before', before] as [string, string]] : []),
+  ];
+  const tools: Tool[] = [
+    ...duatBuilds.map(([name, path]) => ({
+      name,
+      argv: (src: string, dst: string) => [process.execPath, path, 'image', 'promote', src, dst],
+      env,
+    })),
+    {
+      name: 'crane',
+      argv: (src, dst) => [peers.crane as string, 'copy', '--insecure', src, dst],
+      env,
+    },
+    { name: 'regctl', argv: (src, dst) => [regctl, 'image', 'copy', src, dst], env },
+    {
+      name: 'skopeo',
+      argv: (src, dst) => [
+        'skopeo',
+        '--policy',
+        policy,
+        'copy',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        `docker://${src}`,
+        `docker://${dst}`,
+      ],
+      env,
+    },
+  ];
+  const a = await startRegistry();
   /** Everything started, stopped in the end whatever happens (so the process can exit). */
-  const stoppers: (() => Promise<void>)[] = [() => a.stop(), () => b.stop()];
+  const stoppers: (() => Promise<void>)[] = [() => a.stop()];
   try {
+    await plainForRegctl(a.host);
     // Layers: a few large ones making up most of the size, and several small ones, as real images have.
     const sizes = [0.4, 0.25, 0.15, 0.1, 0.06].map((f) => Math.round(totalMb * f * 1024 * 1024));
     const layers: Record<string, Buffer>[] = sizes.map((n, i) => ({
@@ -83,64 +125,19 @@ async function main(): Promise<void> {
     const pre = '1.0.0-main-aaaahfravza';
     await pushImage(client, 'bench/app', pre, image);
     client.close();
+
     console.log(
-      `image: ${image.blobs.size - 1} layers + config, ${mib(bytes)}; registries ${a.host}, ${b.host}`,
+      `image: ${sizes.length + 5} layers + config, ${formatBytes(bytes)}; source registry ${a.host}; ` +
+        `load before: ${(await import('node:os'))
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
     );
+    const source = `${a.host}/bench/app:${pre}`;
 
-    const duat = (src: string, dst: string) =>
-      timed(process.execPath, [cli, 'image', 'promote', src, dst], duatEnv);
-    const skopeo = (src: string, dst: string) =>
-      timed(
-        'skopeo',
-        [
-          '--policy',
-          policy,
-          'copy',
-          '--src-tls-verify=false',
-          '--dest-tls-verify=false',
-          `docker://${src}`,
-          `docker://${dst}`,
-        ],
-        skopeoEnv,
-      );
-    const floor: number[] = [];
-    for (let i = 0; i < 5; i++) floor.push(timed(process.execPath, ['-e', '0'], duatEnv));
-
-    /** Alternating timed runs; `dst` may start a fresh registry (not timed). */
-    const scenario = async (
-      name: string,
-      n: number,
-      dst: (tool: string, i: number) => Promise<string>,
-      src = `${a.host}/bench/app:${pre}`,
-    ) => {
-      // Warm both (page cache, first-run costs) before timing.
-      duat(src, await dst('warm-duat', 0));
-      skopeo(src, await dst('warm-skopeo', 0));
-      const ours: number[] = [];
-      const theirs: number[] = [];
-      for (let i = 1; i <= n; i++) {
-        const d1 = await dst('duat', i);
-        const d2 = await dst('skopeo', i);
-        if (i % 2) {
-          ours.push(duat(src, d1));
-          theirs.push(skopeo(src, d2));
-        } else {
-          theirs.push(skopeo(src, d2));
-          ours.push(duat(src, d1));
-        }
-        await cleanup();
-      }
-      const o = median(ours);
-      const s = median(theirs);
-      console.log(
-        `${name}: duat median ${o.toFixed(0)} ms, skopeo median ${s.toFixed(0)} ms, ratio ${(o / s).toFixed(2)}x ` +
-          `(${n} runs each; duat ${ours.map((x) => x.toFixed(0)).join('/')}, skopeo ${theirs.map((x) => x.toFixed(0)).join('/')})`,
-      );
-      return { ours: o, skopeo: s, ratio: o / s };
-    };
     // Across registries every run gets its own new, empty destination registry: nothing to skip or
-    // mount there (skopeo would otherwise mount blobs it has seen in another repository of it).
-    const fresh: Awaited<ReturnType<typeof startRegistry>>[] = [];
+    // mount there (a tool would otherwise mount blobs it has seen in another repository of it).
+    const fresh: TestRegistry[] = [];
     const cleanup = async () => {
       await Promise.all(fresh.splice(0).map((r) => r.stop()));
     };
@@ -148,111 +145,163 @@ async function main(): Promise<void> {
     const freshRegistry = async (tool: string) => {
       const r = await startRegistry();
       fresh.push(r);
-      return `${r.host}/${tool}/app:1.0.0`;
+      await plainForRegctl(r.host);
+      return `${r.host}/${tool.replace(/ /g, '-')}/app:1.0.0`;
+    };
+
+    /** Interleaved rounds (order reversed every other round) after one warm-up round; medians. */
+    const scenario = async (
+      name: string,
+      rounds: number,
+      dst: (tool: string, round: number) => Promise<string>,
+    ): Promise<Map<string, Cost>> => {
+      const samples = new Map<string, Cost[]>(tools.map((t) => [t.name, []]));
+      for (let round = 0; round <= rounds; round++) {
+        const order = round % 2 ? [...tools].reverse() : tools;
+        for (const tool of order) {
+          const d = await dst(tool.name, round);
+          const cost = costOf(proctime, {
+            name: `${tool.name} (${name})`,
+            argv: tool.argv(source, d),
+            env: tool.env,
+          });
+          if (round > 0) samples.get(tool.name)?.push(cost);
+          await cleanup();
+        }
+      }
+      const costs = new Map(
+        [...samples].map(([tool, c]) => [
+          tool,
+          {
+            wallMs: median(c.map((x) => x.wallMs)),
+            cpuMs: median(c.map((x) => x.cpuMs)),
+            maxRssKiB: median(c.map((x) => x.maxRssKiB)),
+          },
+        ]),
+      );
+      const duat = costs.get('duat') as Cost;
+      console.log(`\n${name} (${rounds} interleaved rounds, medians; ratio = duat / tool):`);
+      console.log(
+        `  ${'tool'.padEnd(12)} ${'wall'.padStart(16)} ${'CPU'.padStart(16)} ${'max RSS'.padStart(20)}`,
+      );
+      for (const [tool, c] of costs) {
+        const r = (x: number, y: number) => (tool === 'duat' ? '' : ` (${(x / y).toFixed(2)}x)`);
+        console.log(
+          `  ${tool.padEnd(12)} ${`${ms(c.wallMs)}${r(duat.wallMs, c.wallMs)}`.padStart(16)} ` +
+            `${`${ms(c.cpuMs)}${r(duat.cpuMs, c.cpuMs)}`.padStart(16)} ` +
+            `${`${mib(c.maxRssKiB)}${r(duat.maxRssKiB, c.maxRssKiB)}`.padStart(20)}`,
+        );
+      }
+      return costs;
     };
 
     const across = await scenario('across registries', runs, (tool) => freshRegistry(tool));
-    await cleanup();
     const same = await scenario(
       'one registry, same repository',
       quickRuns,
-      async (tool, i) => `${a.host}/bench/app:1.0.0-${tool}-${i}`,
+      async (tool, i) => `${a.host}/bench/app:1.0.0-${tool.replace(/ /g, '-')}-${i}`,
     );
     const mount = await scenario(
       'one registry, other repository',
       quickRuns,
-      async (tool, i) => `${a.host}/${tool}-${i}/app:1.0.0`,
+      async (tool, i) => `${a.host}/${tool.replace(/ /g, '-')}-${i}/app:1.0.0`,
     );
 
-    // Bytes moved: one more run of each through counting proxies.
-    const pa = await startCountingProxy(a.host);
-    const pb = await startCountingProxy(b.host);
-    stoppers.push(
-      () => pa.stop(),
-      () => pb.stop(),
-    );
-    const asyncRun = (command: string, args: string[], env: NodeJS.ProcessEnv) =>
-      new Promise<void>((resolve, reject) => {
-        import('node:child_process').then(({ spawn }) => {
-          const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (countBytes) {
+      // Bytes moved: one more run of each through counting proxies (async: the proxies are ours).
+      const b = await startRegistry();
+      stoppers.push(() => b.stop());
+      await plainForRegctl(b.host);
+      const pa = await startCountingProxy(a.host);
+      const pb = await startCountingProxy(b.host);
+      stoppers.push(
+        () => pa.stop(),
+        () => pb.stop(),
+      );
+      await plainForRegctl(pa.host);
+      await plainForRegctl(pb.host);
+      const run = (argv: string[]) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
           let stderr = '';
           child.stderr.on('data', (c: Buffer) => {
             stderr += c.toString('utf8');
           });
+          child.on('error', reject);
           child.on('close', (code) =>
-            code === 0
-              ? resolve()
-              : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`)),
+            code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`)),
           );
-        }, reject);
-      });
-    const count = async (label: string, command: string, args: string[], env: NodeJS.ProcessEnv) => {
-      pa.reset();
-      pb.reset();
-      await asyncRun(command, args, env);
-      const sa = pa.stats();
-      const sb = pb.stats();
-      return { label, sourceOut: sa.down, sourceIn: sa.up, destIn: sb.up, destOut: sb.down };
-    };
-    const pre2 = `${pa.host}/bench/app:${pre}`;
-    const skopeoArgs = (src: string, dst: string) => [
-      '--policy',
-      policy,
-      'copy',
-      '--src-tls-verify=false',
-      '--dest-tls-verify=false',
-      `docker://${src}`,
-      `docker://${dst}`,
-    ];
-    const rows = [
-      await count(
-        'across, duat',
-        process.execPath,
-        [cli, 'image', 'promote', pre2, `${pb.host}/count-duat/app:1.0.0`],
-        duatEnv,
-      ),
-      await count(
-        'across, skopeo',
-        'skopeo',
-        skopeoArgs(pre2, `${pb.host}/count-skopeo/app:1.0.0`),
-        skopeoEnv,
-      ),
-      await count(
-        'same repository, duat',
-        process.execPath,
-        [cli, 'image', 'promote', pre2, `${pa.host}/bench/app:1.0.0-count-duat`],
-        duatEnv,
-      ),
-      await count(
-        'same repository, skopeo',
-        'skopeo',
-        skopeoArgs(pre2, `${pa.host}/bench/app:1.0.0-count-skopeo`),
-        skopeoEnv,
-      ),
-      await count(
-        'other repository, duat',
-        process.execPath,
-        [cli, 'image', 'promote', pre2, `${pa.host}/count-duat/app:1.0.0`],
-        duatEnv,
-      ),
-      await count(
-        'other repository, skopeo',
-        'skopeo',
-        skopeoArgs(pre2, `${pa.host}/count-skopeo/app:1.0.0`),
-        skopeoEnv,
-      ),
-    ];
-    console.log('bytes on the wire (through counting proxies; "source" is the first registry):');
-    for (const r of rows) {
-      console.log(
-        `  ${r.label.padEnd(26)} source->client ${mib(r.sourceOut).padStart(10)}  client->source ${mib(r.sourceIn).padStart(9)}` +
-          `  client->destination ${mib(r.destIn).padStart(10)}`,
-      );
+        });
+      console.log('\nbytes on the wire (through counting proxies; "source" is the first registry):');
+      const src = `${pa.host}/bench/app:${pre}`;
+      for (const [where, dst] of [
+        ['across', (t: string) => `${pb.host}/count-${t}/app:1.0.0`],
+        ['same repository', (t: string) => `${pa.host}/bench/app:1.0.0-count-${t}`],
+        ['other repository', (t: string) => `${pa.host}/count-${t}/app:1.0.0`],
+      ] as const) {
+        for (const tool of tools) {
+          pa.reset();
+          pb.reset();
+          await run(tool.argv(src, dst(tool.name.replace(/ /g, '-'))));
+          const sa = pa.stats();
+          const sb = pb.stats();
+          console.log(
+            `  ${`${where}, ${tool.name}`.padEnd(30)} source->client ${formatBytes(sa.down).padStart(10)}` +
+              `  client->source ${formatBytes(sa.up).padStart(9)}  client->destination ${formatBytes(where === 'across' ? sb.up : sa.up).padStart(10)}`,
+          );
+        }
+      }
     }
-    console.log(`node -e 0 median: ${median(floor).toFixed(0)} ms (the floor of any Node program)`);
     console.log(
-      `targets: across ${across.ratio.toFixed(2)}x (<= 1.00x), same repository ${same.ratio.toFixed(2)}x (<= 1.50x), ` +
-        `other repository ${mount.ratio.toFixed(2)}x`,
+      `load after: ${(await import('node:os'))
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+
+    const others = tools.map((t) => t.name).filter((n) => n !== 'duat');
+    const row = (
+      work: string,
+      costs: Map<string, Cost>,
+      metric: 'wall' | 'CPU',
+      against: string,
+      target: number,
+    ): BenchRow => {
+      const value = (c: Cost | undefined) => (metric === 'wall' ? (c?.wallMs ?? 0) : (c?.cpuMs ?? 0));
+      return {
+        work,
+        metric,
+        duat: value(costs.get('duat')),
+        peers: others.map((name) => ({ name, value: value(costs.get(name)) })),
+        against,
+        target,
+      };
+    };
+    const mb = `${Math.round(bytes / 1024 / 1024)} MiB`;
+    emitRow(row(`duat image promote across registries, ${mb}`, across, 'wall', 'crane', 1));
+    emitRow(row(`duat image promote across registries, ${mb}`, across, 'CPU', 'crane', 1));
+    // Peak RSS against an absolute ceiling (bench/run.ts prints rows with a unit and a ceiling so).
+    console.log(
+      `BENCH-ROW ${JSON.stringify({
+        work: `duat image promote across registries, ${mb}`,
+        metric: 'max RSS',
+        unit: 'KiB',
+        duat: across.get('duat')?.maxRssKiB ?? 0,
+        peers: others.map((name) => ({ name, value: across.get(name)?.maxRssKiB ?? 0 })),
+        against: 'crane',
+        target: 0,
+        ceiling: 64 * 1024,
+      })}`,
+    );
+    emitRow(row('duat image promote, one registry, same repository', same, 'wall', 'skopeo', 1.5));
+    emitRow(row('duat image promote, one registry, other repository', mount, 'wall', 'skopeo', 1.5));
+    const d = across.get('duat') as Cost;
+    const c = across.get('crane') as Cost;
+    console.log(
+      `\ntargets: across wall ${(d.wallMs / c.wallMs).toFixed(2)}x crane (<= 1.00x: ${d.wallMs <= c.wallMs ? 'met' : 'NOT met'}); ` +
+        `across max RSS ${mib(d.maxRssKiB)} (< 64 MiB: ${d.maxRssKiB < 64 * 1024 ? 'met' : 'NOT met'}); ` +
+        `same repository wall ${((same.get('duat') as Cost).wallMs / (same.get('skopeo') as Cost).wallMs).toFixed(2)}x skopeo (<= 1.50x); ` +
+        `other repository ${((mount.get('duat') as Cost).wallMs / (mount.get('skopeo') as Cost).wallMs).toFixed(2)}x skopeo (<= 1.50x)`,
     );
   } finally {
     await Promise.all(stoppers.map((stop) => stop().catch(() => undefined)));

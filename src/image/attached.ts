@@ -188,8 +188,8 @@ export async function copyAttachments(
       const nodes = await manifestTree(src, a.manifest);
       const blobs = new Map<string, Descriptor>();
       for (const n of nodes) for (const b of manifestContents(n).blobs) blobs.set(b.digest, b);
-      await mapLimit([...blobs.values()], options.jobs ?? 6, async (desc) => {
-        if ((await copyBlob(src, dst, desc)) === 'copied') bytesCopied += desc.size;
+      await mapLimit([...blobs.values()], options.jobs ?? 6, async (desc, _, signal) => {
+        if ((await copyBlob(src, dst, desc, { signal })) === 'copied') bytesCopied += desc.size;
       });
       for (const n of nodes) {
         const reference = n === a.manifest && a.tag ? a.tag : n.digest;

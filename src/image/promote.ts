@@ -386,12 +386,14 @@ export async function promoteImage(options: PromoteOptions): Promise<PromoteResu
     const totalBytes = [...blobs.values()].reduce((n, b) => n + b.size, 0);
     const progress = sameRegistry ? noProgress : (options.progress?.(blobs.size, totalBytes) ?? noProgress);
     try {
-      await mapLimit([...blobs.values()], options.jobs ?? 6, async (desc) => {
+      // Largest first: the longest copy starts at once, the small ones fill in beside it.
+      const bySize = [...blobs.values()].sort((x, y) => y.size - x.size);
+      await mapLimit(bySize, options.jobs ?? 6, async (desc, _, signal) => {
         const outcome = await copyBlob(
           { client: src, repository: source.repository },
           { client: dst, repository: destination.repository },
           desc,
-          { onProgress: (p) => progress.update(p) },
+          { onProgress: (p) => progress.update(p), signal },
         );
         counts[outcome]++;
         if (outcome === 'copied') bytesCopied += desc.size;

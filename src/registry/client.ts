@@ -2,7 +2,9 @@
  * A small client of the OCI distribution API (Docker Registry HTTP API v2), one per registry host:
  * manifests (GET with the right Accept, HEAD, PUT, DELETE), blobs (HEAD, GET as a stream, cross-
  * repository mount, upload as one streamed PATCH, as one monolithic PUT or in bounded chunks) and tag
- * listing with pagination. It serves `duat image exists`, `promote` and `prune`.
+ * listing with pagination. It serves `duat image exists`, `promote` and `prune`. A blob copied between
+ * registries (copyBlob) is read by blob-reader.ts into reused buffers and hashed chunk by chunk on
+ * its way into the upload.
  *
  * Transport: HTTPS, or plain HTTP for loopback registries (localhost, 127.0.0.0/8, ::1) as Docker
  * allows, and for any registry with `insecure`. Authentication follows the registry's challenge
@@ -24,6 +26,7 @@ import {
   repositoryScope,
   scopesCover,
 } from './auth.js';
+import { BlobReader } from './blob-reader.js';
 import { checkDigest, digestAlgorithm, shownValue } from './digest.js';
 import {
   type Credentials,
@@ -37,6 +40,7 @@ import { describeErrorBody, isClearNotFound, isNotFound, parseErrorBody, Registr
 import { type Descriptor, detectMediaType, digestOf, MANIFEST_ACCEPT, type RawManifest } from './manifest.js';
 import { apiHost, isLoopbackRegistry, isValidRepository, isValidTag } from './reference.js';
 import {
+  type BodyWriter,
   describeRequest,
   type HttpResponse,
   isTransientError,
@@ -94,7 +98,7 @@ interface RequestArgs {
   readonly path: string | URL;
   readonly query?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: Buffer | Readable;
+  readonly body?: Buffer | Readable | BodyWriter;
   readonly scopes: readonly string[];
   readonly followRedirects?: boolean;
   /** What is being done, for messages: 'get manifest owner/app:1.0'. */
@@ -754,6 +758,127 @@ export class RegistryClient {
   }
 
   /**
+   * GET of a blob for a copy (blob-reader.ts: a connection of its own reading into reused buffers).
+   * Undefined when the answer is not a 200 with a Content-Length (a 401 to answer, an error to
+   * describe, a chunked body): openBlob then does it the node:http way.
+   */
+  async openBlobReader(
+    repository: string,
+    digest: string,
+    expectedSize?: number,
+  ): Promise<BlobReader | undefined> {
+    const scopes = [repositoryScope(repository, ['pull'])];
+    const url = await this.url(blobPath(repository, digest));
+    const headers: Record<string, string> = { 'User-Agent': this.transport.options.userAgent };
+    const auth = await this.authorization(scopes);
+    if (auth) headers.Authorization = auth;
+    const { timeoutMs, deadlineMs } = this.transport.options;
+    const opened = await BlobReader.open({
+      url,
+      headers,
+      insecureTls: this.insecureTls,
+      timeoutMs,
+      deadlineMs,
+      // A blob may take long, but not forever: the deadline grows with its size at a floor rate.
+      bodyDeadlineMs: (size) =>
+        deadlineMs + Math.ceil((Math.max(size, expectedSize ?? 0) / MIN_BLOB_BYTES_PER_SECOND) * 1000),
+    });
+    this.transport.counters.requests++;
+    if (!(opened instanceof BlobReader)) return undefined;
+    opened.onClose(this.transport.hold(opened));
+    return opened;
+  }
+
+  /** The upload mode uploadBlob uses by default. */
+  get uploadMode(): UploadMode {
+    return this.options.uploadMode ?? 'streamed';
+  }
+
+  /**
+   * Uploads a blob from a BlobReader in one streamed PATCH, each chunk hashed on its way and given
+   * back once written; the upload is only completed (the PUT with its digest) when bytes and digest
+   * match `desc`, else it fails with the same words as uploadBlob.
+   */
+  async uploadBlobFrom(
+    repository: string,
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    reader: BlobReader,
+    options: { location?: URL; onProgress?: (bytes: number) => void } = {},
+  ): Promise<void> {
+    checkDigest(desc.digest, `upload to ${repository}`);
+    const scopes = [repositoryScope(repository, ['pull', 'push'])];
+    const what = `upload blob ${desc.digest} to ${repository}`;
+    if (reader.size !== desc.size) {
+      reader.destroy();
+      throw new DuatError(
+        `blob ${desc.digest} is ${reader.size} bytes at the source, its descriptor says ${desc.size}: the source sent other content`,
+      );
+    }
+    let location = options.location ?? (await this.startUpload(repository));
+    const algorithm = digestAlgorithm(desc.digest);
+    const hash = createHash(algorithm === 'sha512' ? 'sha512' : 'sha256');
+    let bytes = 0;
+    let failure: Error | undefined;
+    const body: BodyWriter = (request) => {
+      request.once('close', () => reader.destroy());
+      reader
+        .pump((chunk, release) => {
+          hash.update(chunk);
+          bytes += chunk.length;
+          options.onProgress?.(chunk.length);
+          request.write(chunk, release);
+        })
+        .then(
+          () => {
+            const actual = `${algorithm}:${hash.digest('hex')}`;
+            if (actual !== desc.digest || bytes !== desc.size) {
+              failure = new DuatError(
+                `blob ${desc.digest} arrived as ${bytes} bytes with digest ${actual}: the source sent other content`,
+              );
+              request.destroy(failure);
+            } else request.end();
+          },
+          (err: Error) => {
+            failure = err;
+            request.destroy(err);
+          },
+        );
+    };
+    try {
+      const res = await this.request({
+        method: 'PATCH',
+        path: location,
+        // One PATCH with the whole stream and no Content-Range, as docker and crane upload.
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(desc.size) },
+        body,
+        scopes,
+        what,
+      });
+      if (failure) throw failure;
+      if (res.status !== 202 && res.status !== 204) return this.fail(res, { method: 'PATCH', scopes, what });
+      await res.discard();
+      if (res.headers.location) location = new URL(res.headers.location, await this.baseUrl());
+      const done = await this.request({
+        method: 'PUT',
+        path: (() => {
+          const url = new URL(location);
+          url.searchParams.set('digest', desc.digest);
+          return url;
+        })(),
+        headers: { 'Content-Length': '0' },
+        body: Buffer.alloc(0),
+        scopes,
+        what,
+      });
+      if (done.status !== 201) return this.fail(done, { method: 'PUT', scopes, what });
+      await done.discard();
+    } catch (err) {
+      reader.destroy();
+      throw failure ?? err;
+    }
+  }
+
+  /**
    * Uploads a blob from a stream without holding it: the bytes pass through a digest check on their
    * way, and the upload is refused (the request destroyed) when they do not match `desc.digest`.
    */
@@ -936,6 +1061,8 @@ export interface CopyBlobOptions {
   attempts?: number;
   /** Check the destination first (default true; false when the caller knows it is missing). */
   checkExists?: boolean;
+  /** Stops the copy (its connections closed) with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -966,21 +1093,46 @@ export async function copyBlob(
     return 'exists';
   }
   const attempts = options.attempts ?? 3;
+  const { signal } = options;
   for (let attempt = 1; ; attempt++) {
     let moved = 0;
+    /** What to close when `signal` aborts mid-copy. */
+    let current: { destroy(err?: Error): void } | undefined;
+    const stop = () => current?.destroy(signal?.reason as Error);
+    signal?.addEventListener('abort', stop, { once: true });
     try {
-      const { stream } = await src.client.openBlob(src.repository, desc.digest, desc.size);
-      await dst.client.uploadBlob(dst.repository, desc, stream, {
+      signal?.throwIfAborted();
+      const upload = {
         ...(location ? { location } : {}),
-        onProgress: (n) => {
+        onProgress: (n: number) => {
           moved += n;
           src.client.transport.counters.bytesReceived += n;
           dst.client.transport.counters.bytesSent += n;
           options.onProgress?.({ digest: desc.digest, bytes: moved, total: desc.size });
         },
-      });
+      };
+      // Streamed uploads take the blob from reused buffers (blob-reader.ts); anything else, or an
+      // answer the reader leaves alone, goes through node:http.
+      const reader =
+        dst.client.uploadMode === 'streamed'
+          ? await src.client.openBlobReader(src.repository, desc.digest, desc.size)
+          : undefined;
+      current = reader;
+      signal?.throwIfAborted();
+      if (reader) await dst.client.uploadBlobFrom(dst.repository, desc, reader, upload);
+      else {
+        const { stream } = await src.client.openBlob(src.repository, desc.digest, desc.size);
+        current = stream;
+        signal?.throwIfAborted();
+        await dst.client.uploadBlob(dst.repository, desc, stream, upload);
+      }
       return 'copied';
     } catch (err) {
+      current?.destroy();
+      if (signal?.aborted) {
+        if (location) await dst.client.cancelUpload(dst.repository, location);
+        throw signal.reason;
+      }
       if (location) await dst.client.cancelUpload(dst.repository, location);
       location = undefined;
       if (moved > 0) options.onProgress?.({ digest: desc.digest, bytes: 0, total: desc.size });
@@ -991,6 +1143,8 @@ export async function copyBlob(
         `copy of ${desc.digest} broke (${errorMessage(err)}); attempt ${attempt + 1} in ${delay} ms`,
       );
       await new Promise((r) => setTimeout(r, delay));
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
   }
 }

@@ -13,7 +13,7 @@ import {
   type IncomingMessage,
 } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { errorCode, errorMessage } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { RegistryError } from './errors.js';
@@ -41,8 +41,11 @@ export interface HttpRequest {
   readonly method: string;
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
-  /** A buffer (replayable) or a stream (sent once; such requests are not retried here). */
-  readonly body?: Buffer | Readable;
+  /**
+   * A buffer (replayable), a stream, or a writer that writes the body into the request and ends it
+   * (or destroys it); streams and writers are sent once, never retried here.
+   */
+  readonly body?: Buffer | Readable | BodyWriter;
   /** Follow 30x redirects (GET and HEAD only). */
   readonly followRedirects?: boolean;
   /** Skip TLS certificate checks (insecure registries, loopback). */
@@ -50,6 +53,9 @@ export interface HttpRequest {
   /** Retry transient failures (default: true unless the body is a stream). */
   readonly retry?: boolean;
 }
+
+/** Writes a request body itself (the blob copy: chunks it lends, released when written). */
+export type BodyWriter = (request: Writable) => void;
 
 export interface HttpResponse {
   readonly status: number;
@@ -193,8 +199,19 @@ export class Transport {
     return agent;
   }
 
-  /** Closes idle connections so the process can exit promptly. */
+  /** Connections of this transport's clients outside the agents (blob-reader.ts), closed with it. */
+  private readonly held = new Set<{ destroy(): void }>();
+
+  /** Closes `connection` with the transport, unless the returned function was called first. */
+  hold(connection: { destroy(): void }): () => void {
+    this.held.add(connection);
+    return () => this.held.delete(connection);
+  }
+
+  /** Closes idle connections (and held ones) so the process can exit promptly. */
   close(): void {
+    for (const connection of this.held) connection.destroy();
+    this.held.clear();
     this.httpAgent?.destroy();
     for (const agent of this.httpsAgents.values()) agent.destroy();
     this.httpsAgents.clear();
@@ -264,6 +281,8 @@ export class Transport {
       else if (Buffer.isBuffer(req.body)) {
         this.counters.bytesSent += req.body.length;
         r.end(req.body);
+      } else if (typeof req.body === 'function') {
+        req.body(r);
       } else {
         const body = req.body;
         body.on('error', (err) => {

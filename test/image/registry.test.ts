@@ -586,6 +586,100 @@ test('retries: 503s, 429 with Retry-After and a connection reset mid-blob do not
   assert.equal((await skopeoInspect(`${dst.host}/flaky/svc:0.3.0`)).Digest, big.manifest.digest);
 });
 
+/**
+ * An HTTP proxy to a registry that changes one byte in the middle of every blob answer larger than
+ * 512 KiB (same length, so only the digest can tell), or with `longer`, sends it with one byte more.
+ */
+async function startCorruptingProxy(
+  target: string,
+  how: 'flip' | 'longer',
+): Promise<{ host: string; corrupted: string[]; stop(): Promise<void> }> {
+  const [host, port] = [target.split(':')[0] as string, Number(target.split(':')[1])];
+  const corrupted: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const uri = req.url ?? '/';
+    const upstream = request({ host, port, method, path: uri, headers: req.headers }, (up) => {
+      const length = Number(up.headers['content-length']);
+      if (method !== 'GET' || !uri.includes('/blobs/') || !(length > 512 * 1024)) {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        let body = Buffer.concat(chunks);
+        if (how === 'flip') body[body.length >> 1] = (body[body.length >> 1] as number) ^ 0xff;
+        else body = Buffer.concat([body, Buffer.from('x')]);
+        corrupted.push(uri);
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(body.length) });
+        res.end(body);
+      });
+    });
+    upstream.on('error', () => res.socket?.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: p } = server.address() as { port: number };
+  return {
+    host: `127.0.0.1:${p}`,
+    corrupted,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+test('a source that sends other bytes for a blob fails the promote with one clear line; nothing is tagged', {
+  skip,
+}, async (t) => {
+  for (const how of ['flip', 'longer'] as const) {
+    const src = await startCorruptingProxy(open.host, how);
+    const dst = await startRegistry();
+    t.after(async () => {
+      await src.stop();
+      await dst.stop();
+    });
+    // The library: a DuatError saying which blob and why, not retried as a network fault.
+    await assert.rejects(
+      promoteImage({
+        source: `${src.host}/owner/repo/svc:${PRE}`,
+        destination: `${dst.host}/corrupt/svc:1.0.0`,
+        retryBaseMs: 20,
+      }),
+      how === 'flip'
+        ? /^DuatError: blob sha256:[0-9a-f]{64} arrived as \d+ bytes with digest sha256:[0-9a-f]{64}: the source sent other content$/
+        : /^DuatError: blob sha256:[0-9a-f]{64} is \d+ bytes at the source, its descriptor says \d+: the source sent other content$/,
+    );
+    assert.ok(src.corrupted.length > 0, how);
+    // The command: a failure with the reason on one line and no stack, at once: the other blobs'
+    // copies are stopped, not left to hold the process until their 60 s inactivity timeout.
+    const started = Date.now();
+    const r = await runDuatAsync(
+      ['image', 'promote', `${src.host}/owner/repo/svc:${PRE}`, `${dst.host}/corrupt/svc:1.0.0`],
+      { env: envWith() },
+    );
+    assert.notEqual(r.code, 0, how);
+    assert.match(r.stderr, /the source sent other content/, how);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, how);
+    assert.ok(Date.now() - started < 30_000, `${how}: the command took ${Date.now() - started} ms`);
+    // Nothing was tagged, and the corrupt blob was never committed at the destination.
+    const client = new RegistryClient(dst.host);
+    try {
+      assert.equal(await client.headManifest('corrupt/svc', '1.0.0'), undefined, how);
+      for (const [digest, blob] of big.blobs) {
+        if (blob.length > 512 * 1024)
+          assert.equal(await client.blobExists('corrupt/svc', digest), false, how);
+      }
+    } finally {
+      client.close();
+    }
+  }
+});
+
 test('a blob redirected to storage elsewhere is fetched without our credentials', { skip }, async (t) => {
   // A registry front (basic auth) whose blob GETs redirect to a storage server, as ECR and S3-backed
   // registries do; the storage server records what it was sent.
