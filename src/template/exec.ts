@@ -209,9 +209,8 @@ class State {
 
   // ---- errors ---------------------------------------------------------------------------------
 
-  at(node: Node): void {
-    this.node = node;
-  }
+  // Go's s.at(node) is written inline as `this.node = node`: a call per node is what a cold render
+  // (V8's interpreter) pays most for.
 
   /** Go's state.errorf: stops execution with the location of the current node. */
   errorf(msg: string): never {
@@ -331,8 +330,8 @@ class State {
   walkIfOrWith(dot: Value, node: BranchNode): Signal {
     const mark = this.mark();
     const val = this.evalPipeline(dot, node.pipe);
-    const [isTruth, ok] = isTrue(val);
-    if (!ok) this.errorf(`if/with can't use ${sprint([val])}`);
+    const isTruth = truthOrUndefined(val);
+    if (isTruth === undefined) this.errorf(`if/with can't use ${sprint([val])}`);
     let sig: Signal = NORMAL;
     if (isTruth) {
       if (node.type === NodeType.With) {
@@ -356,7 +355,7 @@ class State {
    * a continue escape to that range, while this range's recover swallows a break.
    */
   walkRange(dot: Value, r: BranchNode): Signal {
-    this.at(r);
+    this.node = r;
     const outer = this.mark();
     const val = this.evalPipeline(dot, r.pipe);
     // Mark top of stack before any variables in the body are pushed.
@@ -428,7 +427,7 @@ class State {
   }
 
   walkTemplate(dot: Value, t: TemplateNode): void {
-    this.at(t);
+    this.node = t;
     const tmpl = this.tmpl.lookupExec(t.name);
     if (tmpl === undefined) this.errorf(`template ${quote(t.name)} not defined`);
     if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
@@ -464,7 +463,7 @@ class State {
    */
   evalPipeline(dot: Value, pipe: PipeNode | null): Value {
     if (pipe === null) return undefined;
-    this.at(pipe);
+    this.node = pipe;
     let value: Final = MISSING;
     const cmds = pipe.cmds;
     for (let i = 0; i < cmds.length; i++) {
@@ -508,7 +507,7 @@ class State {
       default:
         break;
     }
-    this.at(firstWord);
+    this.node = firstWord;
     this.notAFunction(cmd.args, final);
     switch (firstWord.type) {
       case NodeType.Bool:
@@ -533,7 +532,7 @@ class State {
    * constants do (complex, else float64 when written with . e p, else int).
    */
   idealConstant(constant: NumberNode): Value {
-    this.at(constant);
+    this.node = constant;
     this.lastIface = false;
     if (constant.isComplex) return new GoComplex(constant.complexRe, constant.complexIm);
     const text = constant.text;
@@ -548,12 +547,12 @@ class State {
   }
 
   evalFieldNode(dot: Value, field: FieldNode, args: readonly Node[] | null, final: Final): Value {
-    this.at(field);
+    this.node = field;
     return this.evalFieldChain(dot, dot, this.dotIface, field, field.ident, args, final);
   }
 
   evalChainNode(dot: Value, chain: ChainNode, args: readonly Node[] | null, final: Final): Value {
-    this.at(chain);
+    this.node = chain;
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode');
     if (chain.node.type === NodeType.Nil) this.errorf(`indirection through explicit nil in ${chain}`);
     // (pipe).Field1.Field2 has pipe as .Node, fields as .Field. Eval the pipeline, then the fields.
@@ -563,7 +562,7 @@ class State {
 
   evalVariableNode(dot: Value, variable: VariableNode, args: readonly Node[] | null, final: Final): Value {
     // $x.Field has $x as the first ident, Field as the second. Eval the var, then the fields.
-    this.at(variable);
+    this.node = variable;
     const value = this.varValue(variable.ident[0] as string);
     if (variable.ident.length === 1) {
       const iface = this.lastIface;
@@ -603,7 +602,7 @@ class State {
     args: readonly Node[] | null,
     final: Final,
   ): Value {
-    this.at(node);
+    this.node = node;
     const name = node.ident;
     const user = this.tmpl.userFunc(name);
     if (user !== undefined) return this.evalCall(dot, user, false, cmd, name, args, final);
@@ -766,15 +765,15 @@ class State {
       } else if (wantIface) {
         result = sliceBuiltin(argv[0], argv.slice(1), ifaces.slice(1));
       } else {
-        result = fn.impl(...argv);
+        result = callImpl(fn.impl, argv);
       }
     } catch (e) {
       // Go's safeCall: an error result or a panic inside the function ends the execution.
       if (isStackOverflow(e)) {
-        this.at(node); // so that the outermost execution reports the call that recursed
+        this.node = node; // so that the outermost execution reports the call that recursed
         throw e;
       }
-      this.at(node);
+      this.node = node;
       this.errorf(`error calling ${name}: ${errorText(e)}`);
     }
     const resultType = fn.result;
@@ -813,7 +812,7 @@ class State {
   }
 
   evalArg(dot: Value, typ: string | null, n: Node): Value {
-    this.at(n);
+    this.node = n;
     switch (n.type) {
       case NodeType.Dot:
         this.lastIface = this.dotIface;
@@ -844,7 +843,7 @@ class State {
     const kind = kindOfType(t);
     switch (kind) {
       case 'bool':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Bool) return n.value;
         this.errorf(`expected bool; found ${n}`);
         break;
@@ -854,7 +853,7 @@ class State {
         break;
       case 'float32':
       case 'float64':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Number && n.isFloat) {
           return kind === 'float32' ? new GoFloat32(n.float64) : n.float64;
         }
@@ -865,12 +864,12 @@ class State {
       case 'int16':
       case 'int32':
       case 'int64':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Number && n.isInt) return new GoInt(kind, n.int64);
         this.errorf(`expected integer; found ${n}`);
         break;
       case 'string':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.String) return n.text;
         this.errorf(`expected string; found ${n}`);
         break;
@@ -880,7 +879,7 @@ class State {
       case 'uint32':
       case 'uint64':
       case 'uintptr':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Number && n.isUint) return new GoInt(kind as IntTypeName, n.uint64);
         this.errorf(`expected unsigned integer; found ${n}`);
         break;
@@ -891,7 +890,7 @@ class State {
   }
 
   evalEmptyInterface(dot: Value, n: Node): Value {
-    this.at(n);
+    this.node = n;
     switch (n.type) {
       case NodeType.Bool:
         return n.value;
@@ -922,7 +921,7 @@ class State {
 
   /** Writes the textual representation of the value to the output (Go's printValue). */
   printValue(n: ActionNode, v: Value): void {
-    this.at(n);
+    this.node = n;
     switch (typeof v) {
       case 'string':
         this.out += v;
@@ -971,30 +970,52 @@ export function printableValue(v: Value): Value {
   return v;
 }
 
+/** fn(...argv) without the spread for the usual argument counts (a spread call is slow in cold code). */
+function callImpl(fn: GoFunc['impl'], argv: Value[]): Value {
+  switch (argv.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(argv[0]);
+    case 2:
+      return fn(argv[0], argv[1]);
+    case 3:
+      return fn(argv[0], argv[1], argv[2]);
+    default:
+      return fn(...argv);
+  }
+}
+
 /** Go's isTrue: [truth, ok]. */
 export function isTrue(v: Value): [boolean, boolean] {
+  const truth = truthOrUndefined(v);
+  return [truth === true, truth !== undefined];
+}
+
+/** Go's isTrue without the pair every if and with would allocate: the truth, undefined when not ok. */
+function truthOrUndefined(v: Value): boolean | undefined {
   switch (typeof v) {
     case 'undefined':
-      return [false, true];
+      return false;
     case 'string':
-      return [v.length > 0, true];
+      return v.length > 0;
     case 'boolean':
-      return [v, true];
+      return v;
     case 'number':
-      return [v !== 0, true];
+      return v !== 0;
     default:
       break;
   }
-  if (v === null) return [false, true];
-  if (v instanceof GoInt) return [v.value !== 0n, true];
-  if (Array.isArray(v)) return [v.length > 0, true];
-  if (v instanceof Map) return [v.size > 0, true];
-  if (v instanceof Uint8Array) return [v.length > 0, true];
-  if (v instanceof GoFloat32) return [v.value !== 0, true];
-  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
-  if (v instanceof GoNil) return [false, true];
-  if (v instanceof GoObject && v.underlying !== undefined) return isTrue(v.underlying);
-  return [true, true]; // structs, non-nil pointers and funcs
+  if (v === null) return false;
+  if (v instanceof GoInt) return v.value !== 0n;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map) return v.size > 0;
+  if (v instanceof Uint8Array) return v.length > 0;
+  if (v instanceof GoFloat32) return v.value !== 0;
+  if (v instanceof GoComplex) return v.re !== 0 || v.im !== 0;
+  if (v instanceof GoNil) return false;
+  if (v instanceof GoObject && v.underlying !== undefined) return truthOrUndefined(v.underlying);
+  return true; // structs, non-nil pointers and funcs
 }
 
 function isRuneInt(s: string): boolean {

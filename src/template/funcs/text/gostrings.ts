@@ -13,13 +13,14 @@ export function mapRunes(s: string, mapping: (r: number) => number): string {
 
 /** strings.ToUpper. */
 export function upper(s: string): string {
-  if (isASCII(s)) return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+  // On ASCII, JavaScript's case mapping is Go's (a-z and A-Z only).
+  if (isASCII(s)) return s.toUpperCase();
   return mapRunes(s, toUpper);
 }
 
 /** strings.ToLower. */
 export function lower(s: string): string {
-  if (isASCII(s)) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (isASCII(s)) return s.toLowerCase();
   return mapRunes(s, toLower);
 }
 
