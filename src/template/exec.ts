@@ -731,17 +731,18 @@ class State {
     // Build the arg list. Args must be evaluated. Fixed args first.
     const argv: Value[] = new Array(numIn);
     const wantIface = isBuiltin && name === 'slice';
-    const ifaces: boolean[] = wantIface ? new Array(numIn).fill(false) : [];
+    // Only the builtin slice wants to know which arguments came out of interface{} slots.
+    const ifaces: boolean[] | null = wantIface ? new Array(numIn).fill(false) : null;
     let i = 0;
     for (; i < numFixed && i < nargs; i++) {
       argv[i] = this.evalArg(dot, params[i] as string, (args as readonly Node[])[i + 1] as Node);
-      if (wantIface) ifaces[i] = this.lastIface;
+      if (ifaces !== null) ifaces[i] = this.lastIface;
     }
     // Now the ... args.
     if (variadic !== undefined) {
       for (; i < nargs; i++) {
         argv[i] = this.evalArg(dot, variadic, (args as readonly Node[])[i + 1] as Node);
-        if (wantIface) ifaces[i] = this.lastIface;
+        if (ifaces !== null) ifaces[i] = this.lastIface;
       }
     }
     // Add final value if necessary.
@@ -753,7 +754,7 @@ class State {
         t = numIn - 1 < numFixed ? (params[numIn - 1] as string) : variadic;
       }
       argv[i] = this.validateType(final, t);
-      if (wantIface) ifaces[i] = false;
+      if (ifaces !== null) ifaces[i] = false;
     }
 
     let result: Value;
@@ -762,7 +763,7 @@ class State {
         // Insert the name of the callee function as the first argument.
         const calleeName = nargs === 0 ? reflectString(final as Value) : String((args as readonly Node[])[1]);
         result = callBuiltin(calleeName, argv[0], argv.slice(1));
-      } else if (wantIface) {
+      } else if (ifaces !== null) {
         result = sliceBuiltin(argv[0], argv.slice(1), ifaces.slice(1));
       } else {
         result = callImpl(fn.impl, argv);
