@@ -54,9 +54,12 @@ export interface MarshalOptions {
 
 const HEX = '0123456789abcdef';
 
-/** The characters jsonQuote escapes (or looks at twice: surrogates), with and without HTML escaping. */
-const JSON_ESCAPE_HTML = /[\0-\x1f"\\<>&\u2028\u2029\ud800-\udfff]/;
-const JSON_ESCAPE = /[\0-\x1f"\\\u2028\u2029\ud800-\udfff]/;
+/**
+ * Any character jsonQuote escapes or looks at twice (controls, `"`, `\\`, U+2028, U+2029, surrogates;
+ * with HTML escaping `<`, `>` and `&` too), as the complement of the characters it copies.
+ */
+const JSON_ESCAPE_HTML = /[^\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\u2027\u202a-\ud7ff\ue000-\uffff]/;
+const JSON_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\u2027\u202a-\ud7ff\ue000-\uffff]/;
 
 /** encoding/json appendString: quotes a string as Go does. */
 export function jsonQuote(s: string, escapeHTML: boolean): string {
