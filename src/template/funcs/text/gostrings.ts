@@ -113,7 +113,11 @@ export function splitN(s: string, sep: string, n: number): string[] | undefined 
 /** strings.Replace(s, old, new, -1): an empty old matches at the start and after each UTF-8 sequence. */
 export function replaceAll(s: string, old: string, replacement: string): string {
   if (old === replacement) return s;
-  if (old !== '') return s.split(old).join(replacement);
+  if (old !== '') {
+    if (!s.includes(old)) return s;
+    // Without `$`, a replacement string has no special patterns: replaceAll is then literal.
+    return replacement.includes('$') ? s.split(old).join(replacement) : s.replaceAll(old, replacement);
+  }
   return replacement + [...s].map((c) => c + replacement).join('');
 }
 
