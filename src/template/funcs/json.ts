@@ -772,25 +772,32 @@ const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
 const NOT_FAST = new Error('not decodable by JSON.parse alone');
 const FIRST_DIGIT = /^[0-9]/;
 
+/**
+ * Deeper input goes to the scanner, which has Go's limit ("exceeded max depth" past 10000 levels)
+ * and its own way with the stack; values are never this deep.
+ */
+const FAST_MAX_DEPTH = 500;
+
 /** JSON.parse's result as decodeJSON's values: Maps, slices with Go's appended capacity, float64s. */
-function fromParsedJSON(v: unknown): Value {
+function fromParsedJSON(v: unknown, depth = 0): Value {
   if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw NOT_FAST;
     return v;
   }
+  if (depth >= FAST_MAX_DEPTH) throw NOT_FAST;
   if (Array.isArray(v)) {
     const n = v.length;
     if (n === 0) return [];
     const a: Value[] = [];
-    for (let i = 0; i < n; i++) a.push(fromParsedJSON(v[i]));
+    for (let i = 0; i < n; i++) a.push(fromParsedJSON(v[i], depth + 1));
     return withCap(a, appendedCap(n, 'interface'));
   }
   const m = new Map<string, Value>();
   const o = v as Record<string, unknown>;
   for (const key in o) {
     if (FIRST_DIGIT.test(key)) throw NOT_FAST;
-    m.set(key, fromParsedJSON(o[key]));
+    m.set(key, fromParsedJSON(o[key], depth + 1));
   }
   return m;
 }
