@@ -436,7 +436,10 @@ class State {
     const root = tmpl.tree?.root ?? null;
     this.templateNodes.push(t);
     this.templateOwners.push(this.tmpl);
-    const saved = { tmpl: this.tmpl, varBase: this.varBase, dotIface: this.dotIface, node: this.node };
+    const savedTmpl = this.tmpl;
+    const savedVarBase = this.varBase;
+    const savedDotIface = this.dotIface;
+    const savedNode = this.node;
     const mark = this.mark();
     this.tmpl = tmpl;
     this.depth++;
@@ -447,10 +450,10 @@ class State {
     if (root !== null) this.walkList(newDot, root);
     this.pop(mark);
     this.depth--;
-    this.tmpl = saved.tmpl;
-    this.varBase = saved.varBase;
-    this.dotIface = saved.dotIface;
-    this.node = saved.node;
+    this.tmpl = savedTmpl;
+    this.varBase = savedVarBase;
+    this.dotIface = savedDotIface;
+    this.node = savedNode;
     this.templateNodes.pop();
     this.templateOwners.pop();
   }
