@@ -28,6 +28,7 @@ export interface StencilResult {
 /** Output lines holding `<no value>`: a template printed a missing value. */
 export function noValueLines(output: string): number[] {
   const lines: number[] = [];
+  if (!output.includes('<no value>')) return lines;
   output.split('\n').forEach((line, i) => {
     if (line.includes('<no value>')) lines.push(i + 1);
   });
@@ -61,16 +62,17 @@ export async function renderStencilHere(text: string, options: StencilOptions = 
   let includeStackLimited = false;
   const template = new Template(name);
   if (options.delims) template.delims(options.delims[0], options.delims[1]);
-  template.funcs({
-    ...sprigFuncs(ctx),
-    ...helmDataFuncs(ctx),
-    ...helmTemplateFuncs(template, {
+  // One funcs() call per table, later tables winning as in one merged map, without building that map.
+  template.funcs(sprigFuncs(ctx));
+  template.funcs(helmDataFuncs(ctx));
+  template.funcs(
+    helmTemplateFuncs(template, {
       onStackLimit: () => {
         includeStackLimited = true;
       },
     }),
-    ...stencilFuncs(ctx, { raise: (message) => raised.push(message) }),
-  });
+  );
+  template.funcs(stencilFuncs(ctx, { raise: (message) => raised.push(message) }));
   let output: string;
   try {
     template.parse(text);

@@ -209,9 +209,8 @@ class State {
 
   // ---- errors ---------------------------------------------------------------------------------
 
-  at(node: Node): void {
-    this.node = node;
-  }
+  // Go's s.at(node) is written inline as `this.node = node`: a call per node is what a cold render
+  // (V8's interpreter) pays most for.
 
   /** Go's state.errorf: stops execution with the location of the current node. */
   errorf(msg: string): never {
@@ -331,8 +330,8 @@ class State {
   walkIfOrWith(dot: Value, node: BranchNode): Signal {
     const mark = this.mark();
     const val = this.evalPipeline(dot, node.pipe);
-    const [isTruth, ok] = isTrue(val);
-    if (!ok) this.errorf(`if/with can't use ${sprint([val])}`);
+    const isTruth = truthOrUndefined(val);
+    if (isTruth === undefined) this.errorf(`if/with can't use ${sprint([val])}`);
     let sig: Signal = NORMAL;
     if (isTruth) {
       if (node.type === NodeType.With) {
@@ -356,7 +355,7 @@ class State {
    * a continue escape to that range, while this range's recover swallows a break.
    */
   walkRange(dot: Value, r: BranchNode): Signal {
-    this.at(r);
+    this.node = r;
     const outer = this.mark();
     const val = this.evalPipeline(dot, r.pipe);
     // Mark top of stack before any variables in the body are pushed.
@@ -428,7 +427,7 @@ class State {
   }
 
   walkTemplate(dot: Value, t: TemplateNode): void {
-    this.at(t);
+    this.node = t;
     const tmpl = this.tmpl.lookupExec(t.name);
     if (tmpl === undefined) this.errorf(`template ${quote(t.name)} not defined`);
     if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
@@ -437,7 +436,10 @@ class State {
     const root = tmpl.tree?.root ?? null;
     this.templateNodes.push(t);
     this.templateOwners.push(this.tmpl);
-    const saved = { tmpl: this.tmpl, varBase: this.varBase, dotIface: this.dotIface, node: this.node };
+    const savedTmpl = this.tmpl;
+    const savedVarBase = this.varBase;
+    const savedDotIface = this.dotIface;
+    const savedNode = this.node;
     const mark = this.mark();
     this.tmpl = tmpl;
     this.depth++;
@@ -448,10 +450,10 @@ class State {
     if (root !== null) this.walkList(newDot, root);
     this.pop(mark);
     this.depth--;
-    this.tmpl = saved.tmpl;
-    this.varBase = saved.varBase;
-    this.dotIface = saved.dotIface;
-    this.node = saved.node;
+    this.tmpl = savedTmpl;
+    this.varBase = savedVarBase;
+    this.dotIface = savedDotIface;
+    this.node = savedNode;
     this.templateNodes.pop();
     this.templateOwners.pop();
   }
@@ -464,7 +466,7 @@ class State {
    */
   evalPipeline(dot: Value, pipe: PipeNode | null): Value {
     if (pipe === null) return undefined;
-    this.at(pipe);
+    this.node = pipe;
     let value: Final = MISSING;
     const cmds = pipe.cmds;
     for (let i = 0; i < cmds.length; i++) {
@@ -508,7 +510,7 @@ class State {
       default:
         break;
     }
-    this.at(firstWord);
+    this.node = firstWord;
     this.notAFunction(cmd.args, final);
     switch (firstWord.type) {
       case NodeType.Bool:
@@ -533,7 +535,7 @@ class State {
    * constants do (complex, else float64 when written with . e p, else int).
    */
   idealConstant(constant: NumberNode): Value {
-    this.at(constant);
+    this.node = constant;
     this.lastIface = false;
     if (constant.isComplex) return new GoComplex(constant.complexRe, constant.complexIm);
     const text = constant.text;
@@ -548,12 +550,12 @@ class State {
   }
 
   evalFieldNode(dot: Value, field: FieldNode, args: readonly Node[] | null, final: Final): Value {
-    this.at(field);
+    this.node = field;
     return this.evalFieldChain(dot, dot, this.dotIface, field, field.ident, args, final);
   }
 
   evalChainNode(dot: Value, chain: ChainNode, args: readonly Node[] | null, final: Final): Value {
-    this.at(chain);
+    this.node = chain;
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode');
     if (chain.node.type === NodeType.Nil) this.errorf(`indirection through explicit nil in ${chain}`);
     // (pipe).Field1.Field2 has pipe as .Node, fields as .Field. Eval the pipeline, then the fields.
@@ -563,7 +565,7 @@ class State {
 
   evalVariableNode(dot: Value, variable: VariableNode, args: readonly Node[] | null, final: Final): Value {
     // $x.Field has $x as the first ident, Field as the second. Eval the var, then the fields.
-    this.at(variable);
+    this.node = variable;
     const value = this.varValue(variable.ident[0] as string);
     if (variable.ident.length === 1) {
       const iface = this.lastIface;
@@ -603,7 +605,7 @@ class State {
     args: readonly Node[] | null,
     final: Final,
   ): Value {
-    this.at(node);
+    this.node = node;
     const name = node.ident;
     const user = this.tmpl.userFunc(name);
     if (user !== undefined) return this.evalCall(dot, user, false, cmd, name, args, final);
@@ -732,17 +734,18 @@ class State {
     // Build the arg list. Args must be evaluated. Fixed args first.
     const argv: Value[] = new Array(numIn);
     const wantIface = isBuiltin && name === 'slice';
-    const ifaces: boolean[] = wantIface ? new Array(numIn).fill(false) : [];
+    // Only the builtin slice wants to know which arguments came out of interface{} slots.
+    const ifaces: boolean[] | null = wantIface ? new Array(numIn).fill(false) : null;
     let i = 0;
     for (; i < numFixed && i < nargs; i++) {
       argv[i] = this.evalArg(dot, params[i] as string, (args as readonly Node[])[i + 1] as Node);
-      if (wantIface) ifaces[i] = this.lastIface;
+      if (ifaces !== null) ifaces[i] = this.lastIface;
     }
     // Now the ... args.
     if (variadic !== undefined) {
       for (; i < nargs; i++) {
         argv[i] = this.evalArg(dot, variadic, (args as readonly Node[])[i + 1] as Node);
-        if (wantIface) ifaces[i] = this.lastIface;
+        if (ifaces !== null) ifaces[i] = this.lastIface;
       }
     }
     // Add final value if necessary.
@@ -754,7 +757,7 @@ class State {
         t = numIn - 1 < numFixed ? (params[numIn - 1] as string) : variadic;
       }
       argv[i] = this.validateType(final, t);
-      if (wantIface) ifaces[i] = false;
+      if (ifaces !== null) ifaces[i] = false;
     }
 
     let result: Value;
@@ -763,18 +766,18 @@ class State {
         // Insert the name of the callee function as the first argument.
         const calleeName = nargs === 0 ? reflectString(final as Value) : String((args as readonly Node[])[1]);
         result = callBuiltin(calleeName, argv[0], argv.slice(1));
-      } else if (wantIface) {
+      } else if (ifaces !== null) {
         result = sliceBuiltin(argv[0], argv.slice(1), ifaces.slice(1));
       } else {
-        result = fn.impl(...argv);
+        result = callImpl(fn.impl, argv);
       }
     } catch (e) {
       // Go's safeCall: an error result or a panic inside the function ends the execution.
       if (isStackOverflow(e)) {
-        this.at(node); // so that the outermost execution reports the call that recursed
+        this.node = node; // so that the outermost execution reports the call that recursed
         throw e;
       }
-      this.at(node);
+      this.node = node;
       this.errorf(`error calling ${name}: ${errorText(e)}`);
     }
     const resultType = fn.result;
@@ -813,7 +816,7 @@ class State {
   }
 
   evalArg(dot: Value, typ: string | null, n: Node): Value {
-    this.at(n);
+    this.node = n;
     switch (n.type) {
       case NodeType.Dot:
         this.lastIface = this.dotIface;
@@ -844,7 +847,7 @@ class State {
     const kind = kindOfType(t);
     switch (kind) {
       case 'bool':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Bool) return n.value;
         this.errorf(`expected bool; found ${n}`);
         break;
@@ -854,7 +857,7 @@ class State {
         break;
       case 'float32':
       case 'float64':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Number && n.isFloat) {
           return kind === 'float32' ? new GoFloat32(n.float64) : n.float64;
         }
@@ -865,12 +868,12 @@ class State {
       case 'int16':
       case 'int32':
       case 'int64':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Number && n.isInt) return new GoInt(kind, n.int64);
         this.errorf(`expected integer; found ${n}`);
         break;
       case 'string':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.String) return n.text;
         this.errorf(`expected string; found ${n}`);
         break;
@@ -880,7 +883,7 @@ class State {
       case 'uint32':
       case 'uint64':
       case 'uintptr':
-        this.at(n);
+        this.node = n;
         if (n.type === NodeType.Number && n.isUint) return new GoInt(kind as IntTypeName, n.uint64);
         this.errorf(`expected unsigned integer; found ${n}`);
         break;
@@ -891,7 +894,7 @@ class State {
   }
 
   evalEmptyInterface(dot: Value, n: Node): Value {
-    this.at(n);
+    this.node = n;
     switch (n.type) {
       case NodeType.Bool:
         return n.value;
@@ -922,7 +925,7 @@ class State {
 
   /** Writes the textual representation of the value to the output (Go's printValue). */
   printValue(n: ActionNode, v: Value): void {
-    this.at(n);
+    this.node = n;
     switch (typeof v) {
       case 'string':
         this.out += v;
@@ -971,30 +974,52 @@ export function printableValue(v: Value): Value {
   return v;
 }
 
+/** fn(...argv) without the spread for the usual argument counts (a spread call is slow in cold code). */
+function callImpl(fn: GoFunc['impl'], argv: Value[]): Value {
+  switch (argv.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(argv[0]);
+    case 2:
+      return fn(argv[0], argv[1]);
+    case 3:
+      return fn(argv[0], argv[1], argv[2]);
+    default:
+      return fn(...argv);
+  }
+}
+
 /** Go's isTrue: [truth, ok]. */
 export function isTrue(v: Value): [boolean, boolean] {
+  const truth = truthOrUndefined(v);
+  return [truth === true, truth !== undefined];
+}
+
+/** Go's isTrue without the pair every if and with would allocate: the truth, undefined when not ok. */
+function truthOrUndefined(v: Value): boolean | undefined {
   switch (typeof v) {
     case 'undefined':
-      return [false, true];
+      return false;
     case 'string':
-      return [v.length > 0, true];
+      return v.length > 0;
     case 'boolean':
-      return [v, true];
+      return v;
     case 'number':
-      return [v !== 0, true];
+      return v !== 0;
     default:
       break;
   }
-  if (v === null) return [false, true];
-  if (v instanceof GoInt) return [v.value !== 0n, true];
-  if (Array.isArray(v)) return [v.length > 0, true];
-  if (v instanceof Map) return [v.size > 0, true];
-  if (v instanceof Uint8Array) return [v.length > 0, true];
-  if (v instanceof GoFloat32) return [v.value !== 0, true];
-  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
-  if (v instanceof GoNil) return [false, true];
-  if (v instanceof GoObject && v.underlying !== undefined) return isTrue(v.underlying);
-  return [true, true]; // structs, non-nil pointers and funcs
+  if (v === null) return false;
+  if (v instanceof GoInt) return v.value !== 0n;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map) return v.size > 0;
+  if (v instanceof Uint8Array) return v.length > 0;
+  if (v instanceof GoFloat32) return v.value !== 0;
+  if (v instanceof GoComplex) return v.re !== 0 || v.im !== 0;
+  if (v instanceof GoNil) return false;
+  if (v instanceof GoObject && v.underlying !== undefined) return truthOrUndefined(v.underlying);
+  return true; // structs, non-nil pointers and funcs
 }
 
 function isRuneInt(s: string): boolean {

@@ -54,6 +54,8 @@ export function validRune(r: number): boolean {
 
 // ---- UTF-8 helpers --------------------------------------------------------------------------------
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** The UTF-8 bytes of a string (lone surrogates become U+FFFD, EF BF BD). */
 export function utf8Bytes(s: string): Uint8Array {
   return toBytes(s);
@@ -61,6 +63,7 @@ export function utf8Bytes(s: string): Uint8Array {
 
 /** Number of runes (code points) in a string; a lone surrogate counts as one (it is U+FFFD). */
 export function runeCount(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -238,13 +241,14 @@ export function quoteRunesWith(
   return out + q;
 }
 
-/** True when every char is printable ASCII other than `"` and `\`: such strings quote as is. */
+const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+/**
+ * True when every char is printable ASCII other than `"` and `\`: such strings quote as is. A
+ * regular expression, not a loop: cold code runs in V8's interpreter, where loops cost most.
+ */
 function plainASCII(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
+  return !NOT_PLAIN_ASCII.test(s);
 }
 
 /** strconv.Quote: a double-quoted Go string literal; non-printable runes are escaped. */

@@ -61,14 +61,18 @@ const INT_BITS: Record<IntTypeName, { bits: number; signed: boolean }> = {
   uintptr: { bits: 64, signed: false },
 };
 
+// The value classes' fields are `declare`d and assigned in their constructors: class field
+// definitions compile to a separate initializer that runs on every construction (and defines rather
+// than assigns), which a cold render pays for each int, nil and float it makes.
+
 /** A Go integer of a given type. The value is always within the type's range (wrapped like Go). */
 export class GoInt {
-  readonly type: IntTypeName;
-  readonly value: bigint;
+  declare readonly type: IntTypeName;
+  declare readonly value: bigint;
   constructor(type: IntTypeName, value: bigint) {
-    const { bits, signed } = INT_BITS[type];
+    const range = INT_BITS[type];
     this.type = type;
-    this.value = signed ? BigInt.asIntN(bits, value) : BigInt.asUintN(bits, value);
+    this.value = range.signed ? BigInt.asIntN(range.bits, value) : BigInt.asUintN(range.bits, value);
   }
   get signed(): boolean {
     return INT_BITS[this.type].signed;
@@ -80,7 +84,7 @@ export class GoInt {
 
 /** Go's float32: the value is held rounded to single precision. */
 export class GoFloat32 {
-  readonly value: number;
+  declare readonly value: number;
   constructor(value: number) {
     this.value = Math.fround(value);
   }
@@ -88,15 +92,20 @@ export class GoFloat32 {
 
 /** Go's complex128. */
 export class GoComplex {
-  constructor(
-    readonly re: number,
-    readonly im: number,
-  ) {}
+  declare readonly re: number;
+  declare readonly im: number;
+  constructor(re: number, im: number) {
+    this.re = re;
+    this.im = im;
+  }
 }
 
 /** A typed nil: a nil pointer, map, slice or func of a known Go type. */
 export class GoNil {
-  constructor(readonly type: string) {}
+  declare readonly type: string;
+  constructor(type: string) {
+    this.type = type;
+  }
 }
 
 /**

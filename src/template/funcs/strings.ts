@@ -137,11 +137,17 @@ export function stringFuncs(_ctx: FuncContext): Record<string, GoFunc> {
       'quote',
       [],
       S,
-      (...args) =>
-        args
+      (...args) => {
+        // The usual call, {{ x | quote }}, without the arrays of the general case.
+        if (args.length === 1) {
+          const a = args[0];
+          return a === null || a === undefined ? '' : goQuote(strval(a));
+        }
+        return args
           .filter((a) => a !== null && a !== undefined)
           .map((a) => goQuote(strval(a)))
-          .join(' '),
+          .join(' ');
+      },
       'interface {}',
     ),
     // squote(str ...interface{}): fmt.Sprintf("'%v'", s) of each non-nil argument.

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixedContext } from '../../../src/template/funcs/context.js';
-import { decodeJSON, jsonErrorPosition, jsonFuncs } from '../../../src/template/funcs/json.js';
+import {
+  decodeJSON,
+  decodeJSONWithScanner,
+  type JsonTarget,
+  jsonErrorPosition,
+  jsonFuncs,
+} from '../../../src/template/funcs/json.js';
 import {
   fixedZone,
   goDate,
@@ -23,6 +29,7 @@ import {
   defineFunc,
   FuncError,
   fromJSON,
+  GO_CAP,
   GoComplex,
   GoFloat32,
   GoNil,
@@ -278,6 +285,64 @@ describe('fromJson and mustFromJson', () => {
     assert.ok(r.error && 'offset' in r.error);
     assert.deepEqual(jsonErrorPosition('{\n  "a": 1,\n  "b": x\n}', r.error.offset), { line: 3, column: 8 });
   });
+});
+
+describe("decodeJSON (JSON.parse when it is certainly Go) and the port of Go's decoder agree", () => {
+  /** A value with everything Go would show: Map key order, slice capacities, -0, types. */
+  const shape = (v: Value): unknown => {
+    if (v instanceof Map) return ['map', [...v].map(([k, x]) => [k, shape(x)])];
+    if (Array.isArray(v)) return ['slice', (v as { [GO_CAP]?: number })[GO_CAP] ?? v.length, v.map(shape)];
+    if (Object.is(v, -0)) return '-0';
+    if (v === undefined) return 'no value';
+    if (v instanceof GoNil) return `nil ${v.type}`;
+    return v;
+  };
+  const big = JSON.stringify({
+    services: Array.from({ length: 50 }, (_, i) => ({
+      name: `svc-${i}`,
+      ports: Array.from({ length: i % 7 }, (_, j) => 8000 + j),
+      env: { A: 'x', B: i * 1.5, C: i % 2 === 0, D: null },
+    })),
+  });
+  const inputs = [
+    big,
+    '{"a": [1, 2]}',
+    '{"b":1,"a":2,"b":3}',
+    '{"2":"x","1":"y","a":"z"}',
+    '{"__proto__":{"x":1},"constructor":2}',
+    '[1, 2.5, "x", null, true, {}, [], [[]]]',
+    '"\\ud83d\\ude00\\ud800\\u0041\\udc00x"',
+    '"\\\\ud800"',
+    '"\ud800"',
+    '"a\udc80b"',
+    '{"a":1e999,"b":2}',
+    '1e-400',
+    '-0',
+    ' {"a" : "\\u00e9\\n\\t\\/"} ',
+    'null',
+    '"s"',
+    '[1]',
+    '{}',
+    'bad',
+    '{"a":1,}',
+    '\ufeff{}',
+    // Deep input: JSON.parse's way up to 500 levels, the scanner's beyond (Go's limit is 10000).
+    `${'['.repeat(400)}${']'.repeat(400)}`,
+    `${'{"a":'.repeat(600)}1${'}'.repeat(600)}`,
+    `${'['.repeat(10001)}${']'.repeat(10001)}`,
+    `${'{"a":'.repeat(10001)}1${'}'.repeat(10001)}`,
+  ];
+  for (const target of ['any', 'map', 'slice'] as JsonTarget[]) {
+    for (const input of inputs) {
+      it(`${target}: ${input.length > 60 ? `${input.slice(0, 60)}...` : input}`, () => {
+        const fast = decodeJSON(input, target);
+        const slow = decodeJSONWithScanner(input, target);
+        // As text: deepEqual itself runs out of stack on the deepest cases.
+        assert.equal(JSON.stringify(shape(fast.value)), JSON.stringify(shape(slow.value)));
+        assert.equal(fast.error?.message, slow.error?.message);
+      });
+    }
+  }
 });
 
 describe('through templates (shared conformance cases, Go 1.26 + sprig v3.3.0)', () => {

@@ -13,13 +13,14 @@ export function mapRunes(s: string, mapping: (r: number) => number): string {
 
 /** strings.ToUpper. */
 export function upper(s: string): string {
-  if (isASCII(s)) return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+  // On ASCII, JavaScript's case mapping is Go's (a-z and A-Z only).
+  if (isASCII(s)) return s.toUpperCase();
   return mapRunes(s, toUpper);
 }
 
 /** strings.ToLower. */
 export function lower(s: string): string {
-  if (isASCII(s)) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (isASCII(s)) return s.toLowerCase();
   return mapRunes(s, toLower);
 }
 
@@ -112,7 +113,11 @@ export function splitN(s: string, sep: string, n: number): string[] | undefined 
 /** strings.Replace(s, old, new, -1): an empty old matches at the start and after each UTF-8 sequence. */
 export function replaceAll(s: string, old: string, replacement: string): string {
   if (old === replacement) return s;
-  if (old !== '') return s.split(old).join(replacement);
+  if (old !== '') {
+    if (!s.includes(old)) return s;
+    // Without `$`, a replacement string has no special patterns: replaceAll is then literal.
+    return replacement.includes('$') ? s.split(old).join(replacement) : s.replaceAll(old, replacement);
+  }
   return replacement + [...s].map((c) => c + replacement).join('');
 }
 
