@@ -26,6 +26,7 @@ import {
 } from '../value.js';
 import type { FuncContext } from './context.js';
 import { isEmpty, reflectKind, strval } from './convert.js';
+import { copiedVersion } from './semver.js';
 
 const MAP = 'map[string]interface {}';
 const IFACE = 'interface {}';
@@ -145,8 +146,9 @@ function mergeAll(dstArg: Value, srcs: Value[], overwrite: boolean): Value {
 /**
  * copystructure.Copy over the model: maps and slices are copied recursively keeping their Go
  * types (nil ones stay nil); other values are immutable here and returned as they are. Go copies
- * structs field by field and loses unexported fields (a *semver.Version copies as 0.0.0); the
- * model cannot reproduce that and returns the same object.
+ * structs field by field and loses unexported fields: a *semver.Version (or semver.Version) copies
+ * as the zero Version, 0.0.0, and so it does here. time.Time has its own copier in copystructure and
+ * keeps its value.
  */
 function deepCopy(v: Value): Value {
   if (v === null || v === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
@@ -179,7 +181,7 @@ function copyValue(v: Value, inside: Set<object>): Value {
     }
   }
   if (v instanceof Uint8Array) return v.slice();
-  return v;
+  return copiedVersion(v) ?? v;
 }
 
 // ---- dig ----------------------------------------------------------------------------------------

@@ -105,6 +105,16 @@ export function versionObject(v: Version, pointer: boolean): GoObject {
   return obj;
 }
 
+/**
+ * copystructure's copy of a *semver.Version or semver.Version (what deepCopy gives): a new struct
+ * whose fields, all unexported, stay zero, so it prints 0.0.0 and Original is "". Undefined for any
+ * other value.
+ */
+export function copiedVersion(v: Value): GoObject | undefined {
+  if (!(v instanceof GoObject) || (v.type !== PTR && v.type !== VALUE) || !versions.has(v)) return undefined;
+  return versionObject(new Version(0n, 0n, 0n, '', '', ''), v.type === PTR);
+}
+
 export function semverFuncs(_ctx: FuncContext): Record<string, GoFunc> {
   return {
     semver: defineFunc('semver', { params: ['string'], result: PTR, error: true }, (s) =>

@@ -264,6 +264,24 @@ const GO_CASES: readonly GoCase[] = [
   ['{{ deepCopy .m }}', 'map[a:1 b:2 c:map[d:deep]]'],
   ['{{ deepCopy .l }}', '[3 1 2]'],
   ['{{ deepCopy 1 }}', '1'],
+  // copystructure copies a struct field by field and skips unexported ones: a *semver.Version (all
+  // its fields unexported) copies as the zero Version. Outputs recorded from Go 1.26 + sprig v3.3.0.
+  ['{{ semver "1.2.3-alpha" | deepCopy }}', '0.0.0'],
+  [
+    '{{ (semver "1.2.3-alpha+m" | deepCopy).Original }}|{{ (semver "1.2.3" | deepCopy).Major }}|{{ (semver "v1.2.3-a" | deepCopy).Prerelease }}',
+    '|0|',
+  ],
+  ['{{ (semver "1.2.3").IncMajor | deepCopy }}', '0.0.0'],
+  ['{{ deepCopy (dict "a" (semver "1.2.3") "b" (list (semver "2.0.0"))) }}', 'map[a:0.0.0 b:[0.0.0]]'],
+  [
+    '{{ printf "%T" (semver "1.2.3-alpha" | deepCopy) }}|{{ printf "%T" ((semver "1.2.3").IncMajor | deepCopy) }}',
+    '*semver.Version|semver.Version',
+  ],
+  [
+    '{{ (semver "1.2.3" | deepCopy).Compare (semver "0.0.0") }}|{{ (semver "1.2.3" | deepCopy).LessThan (semver "0.0.1") }}',
+    '0|true',
+  ],
+  ['{{ toJson (semver "1.2.3" | deepCopy) }}', '"0.0.0"'],
   ['{{ deepCopy "s" }}', 's'],
   ['{{ typeOf (deepCopy (until 3)) }}', '[]int'],
   ['{{ typeOf (deepCopy (chunk 1 .l)) }}', '[][]interface {}'],
