@@ -56,7 +56,12 @@ export async function renderStencilHere(text: string, options: StencilOptions = 
   const { data, warnings } = await buildStencilData(options);
   const env = options.env ?? process.env;
   const base = options.funcContext ?? systemContext();
-  const ctx: FuncContext = { ...base, getenv: (key) => env[key] };
+  // The base's properties as they are (a spread would call systemContext's lazy localZone getter,
+  // and with it Intl's time zone set-up, for every template).
+  const ctx: FuncContext = Object.defineProperties({} as FuncContext, {
+    ...Object.getOwnPropertyDescriptors(base),
+    getenv: { value: (key: string) => env[key], enumerable: true },
+  });
   const raised: string[] = [];
   // An include that ran out of this thread's stack before Helm's limit: render again on a large one.
   let includeStackLimited = false;

@@ -13,6 +13,7 @@ import {
   goNow,
   goUnix,
   HOUR,
+  type Location,
   loadLocation,
   localLocation,
   MINUTE,
@@ -32,12 +33,18 @@ const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
 export function dateFuncs(ctx: FuncContext): Record<string, GoFunc> {
-  const local = localLocation(ctx.localZone);
+  // Looked up on the first date call: the local zone costs Intl's time zone set-up (~20 ms), and
+  // most templates call no date function.
+  let localZone: Location | undefined;
+  const local = (): Location => {
+    localZone ??= localLocation(ctx.localZone);
+    return localZone;
+  };
   // Go's monotonic clock starts at 1ns (time.startNano = runtimeNano() - 1).
   const start = ctx.nowNanos();
   const now = (): GoTime => {
     const n = ctx.nowNanos();
-    return goNow(n, n - start + 1n, local);
+    return goNow(n, n - start + 1n, local());
   };
 
   /** The time a sprig date argument stands for (dateInZone's type switch). */
@@ -47,21 +54,21 @@ export function dateFuncs(ctx: FuncContext): Record<string, GoFunc> {
       throw new Error('runtime error: invalid memory address or nil pointer dereference');
     }
     if (date instanceof GoInt && (date.type === 'int64' || date.type === 'int' || date.type === 'int32')) {
-      return goUnix(date.value, 0n, local);
+      return goUnix(date.value, 0n, local());
     }
     return now();
   };
 
   /** sprig dateInZone: a failed time.LoadLocation falls back to UTC. */
   const dateInZone = (layout: string, date: Value, zone: string): string =>
-    formatTime(timeIn(dateArg(date), loadLocation(zone, local) ?? UTC), layout);
+    formatTime(timeIn(dateArg(date), loadLocation(zone, local()) ?? UTC), layout);
 
   /** sprig dateAgo: time.Since(t).Round(time.Second).String(); only time.Time, int64 and int. */
   const ago = (date: Value): string => {
     let t: GoTime;
     if (date instanceof GoTime && date.type === 'time.Time') t = date;
     else if (date instanceof GoInt && (date.type === 'int64' || date.type === 'int'))
-      t = goUnix(date.value, 0n, local);
+      t = goUnix(date.value, 0n, local());
     else t = now();
     return formatGoDuration(durationRound(timeSub(now(), t), SECOND));
   };
@@ -154,7 +161,7 @@ export function dateFuncs(ctx: FuncContext): Record<string, GoFunc> {
       { params: ['string', 'string'], result: 'time.Time', error: true },
       (fmt, str) => {
         try {
-          return parseInLocation(fmt as string, str as string, local, local);
+          return parseInLocation(fmt as string, str as string, local(), local());
         } catch (e) {
           throw new FuncError((e as Error).message);
         }
@@ -163,9 +170,9 @@ export function dateFuncs(ctx: FuncContext): Record<string, GoFunc> {
     now: defineFunc('now', { params: [], result: 'time.Time' }, () => now()),
     toDate: defineFunc('toDate', { params: ['string', 'string'], result: 'time.Time' }, (fmt, str) => {
       try {
-        return parseInLocation(fmt as string, str as string, local, local);
+        return parseInLocation(fmt as string, str as string, local(), local());
       } catch {
-        return zeroTime(local);
+        return zeroTime(local());
       }
     }),
     unixEpoch: defineFunc('unixEpoch', { params: ['time.Time'], result: 'string' }, (date) =>
